@@ -1,0 +1,93 @@
+# fount: build, test, benchmark. `make check` installs what it needs (scripts/bootstrap) and runs
+# every test; `make run` builds and loads the demo profile into SQLite.
+#   make WERROR=1            warnings are errors (CI)
+#   make asan / make tsan    the suite under AddressSanitizer+UBSan / ThreadSanitizer
+#   make O=dir               build into dir (default build/)
+
+CFLAGS ?= -O2 -g
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wpointer-arith \
+       -Wcast-align -Wvla
+WARN += $(if $(WERROR),-Werror)
+O ?= build
+ifneq ($(SANITIZE),)
+  CFLAGS  += -O1 -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+PKGS = libcjson sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -D_GNU_SOURCE $(if $(wildcard sinks/sqlite.c),-DFOUNT_WITH_SQLITE) $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS) -lpthread -lm
+
+LIB_SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) $(wildcard generator/ext/*.c) \
+           $(wildcard generator/data/*.c) $(wildcard sinks/*.c)
+LIB_OBJS = $(LIB_SRCS:%.c=$(O)/%.o)
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+FOUNT = $(O)/fount
+
+.PHONY: all run check check-all test test-unit test-e2e test-profiles asan tsan bench golden \
+        clean bootstrap
+all: fount
+
+fount: $(FOUNT)
+	@if [ "$(O)" = build ]; then cp $(FOUNT) fount; fi
+
+$(FOUNT): $(O)/generator/main.o $(O)/libfount.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/libfount.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c $(O)/libfount.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Igenerator -Isinks -o $@ $< $(O)/libfount.a \
+	  $(LDFLAGS) $(LDLIBS) -lcriterion
+
+bootstrap:
+	scripts/bootstrap
+
+# The README's commands: each installs what it needs first.
+run: bootstrap
+	$(MAKE) all
+	./fount run profiles/shop.json --to sqlite:shop.db --replace
+	@echo "open it with: sqlite3 shop.db 'SELECT * FROM orders LIMIT 5'"
+
+check: bootstrap
+	$(MAKE) check-all
+
+check-all: all test asan
+
+test: test-unit test-profiles test-e2e
+
+test-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t --jobs=2; done
+
+test-profiles: fount
+	@set -e; for p in profiles/*.json; do $(FOUNT) check $$p >/dev/null; echo "ok $$p"; done
+
+test-e2e: fount
+	FOUNT=$(abspath $(FOUNT)) bats tests/e2e
+
+asan:
+	$(MAKE) O=build/asan SANITIZE=address,undefined test-unit test-e2e
+
+tsan:
+	$(MAKE) O=build/tsan SANITIZE=thread test-e2e
+
+bench: fount
+	scripts/bench.sh $(abspath $(FOUNT))
+
+golden: fount
+	scripts/golden.sh $(abspath $(FOUNT)) update
+
+clean:
+	rm -rf build fount
+
+-include $(LIB_OBJS:.o=.d) $(O)/generator/main.d

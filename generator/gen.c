@@ -1,0 +1,354 @@
+/* gen.c: field evaluation, the hot path of the generator. Each field draws from its own PCG stream
+ * keyed by (seed, entity, field) and positioned at the row, so values never depend on the order in
+ * which rows or fields are made. No allocation except strings in the chunk's arena. */
+#include "gen.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "gen_ext.h"
+
+void gen_buf_init(struct gen_buf *gb)
+{
+    gb->vals = NULL;
+    gb->cap = 0;
+    arena_init(&gb->arena, 256 * 1024);
+}
+
+void gen_buf_free(struct gen_buf *gb)
+{
+    if (!gb)
+        return;
+    free(gb->vals);
+    gb->vals = NULL;
+    arena_free(&gb->arena);
+}
+
+static int64_t clamp64(double x, int64_t lo, int64_t hi)
+{
+    if (!(x >= (double)lo)) /* also NaN */
+        return lo;
+    if (x >= (double)hi)
+        return hi;
+    return llround(x);
+}
+
+/* Uniform in [lo, hi], for any span. */
+static int64_t uniform_between(struct pcg32 *r, int64_t lo, int64_t hi)
+{
+    uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
+
+    if (span == 0)
+        return (int64_t)pcg32_next64(r);
+    return (int64_t)((uint64_t)lo + pcg32_bounded64(r, span));
+}
+
+static void gen_uuid(const struct field *f, struct pcg32 *r, uint64_t row,
+                     const struct fount_value *vals, struct fount_value *out)
+{
+    uint8_t *u = out->v.u;
+    int i;
+
+    for (i = 0; i < 16; i += 4) {
+        uint32_t x = pcg32_next(r);
+        u[i] = (uint8_t)(x >> 24);
+        u[i + 1] = (uint8_t)(x >> 16);
+        u[i + 2] = (uint8_t)(x >> 8);
+        u[i + 3] = (uint8_t)x;
+    }
+    if (f->uuid_version == 7) {
+        int64_t us = f->imin + (int64_t)row * f->step;
+        uint64_t ms;
+        if (f->time_field >= 0 && vals && vals[f->time_field].type == FV_TIMESTAMP)
+            us = vals[f->time_field].v.i;
+        ms = (uint64_t)(us < 0 ? 0 : us / 1000);
+        for (i = 0; i < 6; i++)
+            u[i] = (uint8_t)(ms >> (40 - 8 * i));
+        u[6] = (uint8_t)((u[6] & 0x0f) | 0x70);
+    } else {
+        u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+    }
+    u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+    out->type = FV_UUID;
+}
+
+static void gen_pattern(const struct field *f, struct pcg32 *r, uint64_t row, struct fount_value *out,
+                        struct arena *a)
+{
+    char *s = arena_alloc(a, f->npat);
+    size_t i;
+
+    if (f->unique) {
+        /* The permuted row, written in the mixed radix of the pattern's classes: a bijection. */
+        uint64_t x = perm_apply(&f->perm, row);
+        for (i = f->npat; i-- > 0;) {
+            const struct pat_part *p = &f->pat[i];
+            if (p->set) {
+                s[i] = p->set[x % p->nset];
+                x /= p->nset;
+            } else
+                s[i] = p->lit;
+        }
+    } else {
+        for (i = 0; i < f->npat; i++) {
+            const struct pat_part *p = &f->pat[i];
+            s[i] = p->set ? p->set[pcg32_bounded(r, p->nset)] : p->lit;
+        }
+    }
+    out->type = FV_STRING;
+    out->v.s = s;
+    out->len = (uint32_t)f->npat;
+}
+
+static size_t apply_filter(char *s, size_t n, int filter)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        switch (filter) {
+        case TPL_LOWER:
+            s[w++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+            break;
+        case TPL_UPPER:
+            s[w++] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+            break;
+        case TPL_SLUG: /* ASCII letters and digits only, lower case */
+            if (ch >= 'A' && ch <= 'Z')
+                s[w++] = (char)(ch + 32);
+            else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+                s[w++] = (char)ch;
+            break;
+        default:
+            s[w++] = (char)ch;
+        }
+    }
+    return w;
+}
+
+static void gen_template(const struct entity *e, const struct field *f,
+                         const struct fount_value *vals, struct fount_value *out, struct arena *a)
+{
+    size_t i, room = 0, w = 0;
+    char *s;
+
+    for (i = 0; i < f->ntpl; i++) {
+        const struct tpl_part *p = &f->tpl[i];
+        room += p->lit ? p->litlen
+                       : (vals[p->field].type == FV_STRING ? vals[p->field].len : FMT_DOUBLE_MAX);
+    }
+    s = arena_alloc(a, room + 1);
+    for (i = 0; i < f->ntpl; i++) {
+        const struct tpl_part *p = &f->tpl[i];
+        size_t n;
+        if (p->lit) {
+            memcpy(s + w, p->lit, p->litlen);
+            w += p->litlen;
+            continue;
+        }
+        n = fmt_value(s + w, room + 1 - w, &vals[p->field], &e->cols[p->field]);
+        w += p->filter ? apply_filter(s + w, n, p->filter) : n;
+    }
+    out->type = FV_STRING;
+    out->v.s = s;
+    out->len = (uint32_t)w;
+}
+
+static void gen_ref(const struct field *f, struct pcg32 *r, const struct rowpos *pos,
+                    struct fount_value *out, struct arena *a)
+{
+    const struct entity *t = f->target;
+    uint64_t p;
+
+    if (f->ref_parent)
+        p = pos->parent;
+    else if (!t->count) {
+        out->type = FV_NULL;
+        return;
+    } else if (f->unique)
+        p = perm_apply(&f->perm, pos->row);
+    else if (f->has_dist)
+        p = (uint64_t)clamp64(dist_sample(&f->dist, r) - (f->ref_zipf ? 1 : 0), 0,
+                              (int64_t)t->count - 1);
+    else
+        p = pcg32_bounded64(r, t->count);
+    gen_value_at(t, f->target_field, p, out, a);
+}
+
+static void eval(const struct entity *e, const struct field *f, const struct rowpos *pos,
+                 const struct fount_value *vals, struct fount_value *out, struct arena *a)
+{
+    struct pcg32 r;
+    const uint64_t row = pos->row;
+
+    if (f->null_rate > 0) {
+        fount_rng_at(&r, f->null_key, row);
+        if (pcg32_double(&r) < f->null_rate) {
+            out->type = FV_NULL;
+            return;
+        }
+    }
+    fount_rng_at(&r, f->key, row);
+    switch (f->gen) {
+    case GEN_SEQUENCE:
+        out->type = FV_INT;
+        out->v.i = f->imin + f->step * (int64_t)(f->per_parent ? pos->child : row);
+        break;
+    case GEN_INT:
+    case GEN_DECIMAL:
+        out->type = f->gen == GEN_INT ? FV_INT : FV_DECIMAL;
+        if (f->unique)
+            out->v.i = f->imin + (int64_t)perm_apply(&f->perm, row);
+        else if (f->has_dist && f->dist.kind == DIST_ZIPF) /* rank 1 is min */
+            out->v.i = clamp64((double)f->imin + dist_sample(&f->dist, &r) - 1, f->imin, f->imax);
+        else if (f->has_dist)
+            out->v.i = clamp64(dist_sample(&f->dist, &r) * (f->gen == GEN_INT ? 1.0
+                                                                             : (double)f->pow10_scale),
+                               f->imin, f->imax);
+        else
+            out->v.i = uniform_between(&r, f->imin, f->imax);
+        break;
+    case GEN_FLOAT: {
+        double x = f->has_dist ? dist_sample(&f->dist, &r)
+                               : f->dmin + (f->dmax - f->dmin) * pcg32_double(&r);
+        int dec = e->cols[f->index].decimals;
+        if (x < f->dmin)
+            x = f->dmin;
+        if (x > f->dmax)
+            x = f->dmax;
+        if (dec >= 0) {
+            static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                         1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+            x = round(x * p10[dec]) / p10[dec];
+        }
+        out->type = FV_DOUBLE;
+        out->v.d = x == 0 ? 0.0 : x; /* no negative zero */
+        break;
+    }
+    case GEN_BOOL:
+        out->type = FV_BOOL;
+        out->v.i = pcg32_double(&r) < f->prob;
+        break;
+    case GEN_CHOICE: {
+        size_t i = f->unique     ? (size_t)perm_apply(&f->perm, row)
+                   : f->weighted ? dist_pick(&f->dist, &r)
+                                 : pcg32_bounded(&r, (uint32_t)f->nchoices);
+        *out = f->choices[i];
+        break;
+    }
+    case GEN_UUID:
+        gen_uuid(f, &r, row, vals, out);
+        break;
+    case GEN_TIMESTAMP:
+    case GEN_DATE:
+        out->type = f->gen == GEN_DATE ? FV_DATE : FV_TIMESTAMP;
+        if (f->unique)
+            out->v.i = f->imin + (int64_t)perm_apply(&f->perm, row) * f->step;
+        else if (f->has_dist) {
+            int64_t v = clamp64(dist_sample(&f->dist, &r) * f->dist_unit, 0, f->imax - f->imin);
+            out->v.i = f->imin + v - v % f->step;
+        } else
+            out->v.i = f->imin + (int64_t)pcg32_bounded64(
+                                     &r, (uint64_t)(f->imax - f->imin) / (uint64_t)f->step + 1) *
+                                     f->step;
+        break;
+    case GEN_PATTERN:
+        gen_pattern(f, &r, row, out, a);
+        break;
+    case GEN_TEMPLATE:
+        gen_template(e, f, vals, out, a);
+        break;
+    case GEN_REF:
+        gen_ref(f, &r, pos, out, a);
+        break;
+    case GEN_CONST:
+        *out = f->cval;
+        break;
+    case GEN_EXT:
+        gen_ext_eval(e, f, row, vals, out, a);
+        break;
+    }
+}
+
+void gen_row(const struct entity *e, const struct rowpos *pos, struct fount_value *vals,
+             struct arena *a)
+{
+    size_t i;
+
+    for (i = 0; i < e->nfields; i++) {
+        const struct field *f = &e->fields[e->order[i]];
+        eval(e, f, pos, vals, &vals[f->index], a);
+    }
+}
+
+void gen_value_at(const struct entity *e, int fi, uint64_t row, struct fount_value *out,
+                  struct arena *a)
+{
+    const struct field *f = &e->fields[fi];
+    struct rowpos pos = {row, 0, 0};
+    struct fount_value *vals;
+    size_t i;
+
+    if (!f->ndeps) {
+        eval(e, f, &pos, NULL, out, a);
+        return;
+    }
+    /* The key depends on other fields of its row: evaluate just those (plan_prepare listed them). */
+    vals = arena_alloc(a, e->nfields * sizeof *vals);
+    for (i = 0; i < e->nfields; i++) {
+        const struct field *g = &e->fields[e->order[i]];
+        if (g->index == fi) {
+            eval(e, g, &pos, vals, out, a);
+            return;
+        }
+        eval(e, g, &pos, vals, &vals[g->index], a);
+    }
+}
+
+static struct fount_value *reserve_vals(struct gen_buf *gb, size_t n)
+{
+    if (n > gb->cap) {
+        gb->cap = n + n / 2;
+        gb->vals = xrealloc(gb->vals, gb->cap * sizeof *gb->vals);
+    }
+    return gb->vals;
+}
+
+void gen_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, struct fount_batch *b)
+{
+    uint64_t first, n, i;
+    struct rowpos pos = {0, 0, 0};
+    struct fount_value *v;
+
+    arena_reset(&gb->arena);
+    plan_chunk_rows(e, c, &first, &n);
+    v = reserve_vals(gb, (size_t)n * e->nfields);
+    memset(b, 0, sizeof *b);
+    b->rel = &e->rel;
+    b->first_row = first;
+    b->nrows = (size_t)n;
+    b->vals = v;
+    b->first_of_relation = (c == 0);
+    if (!e->parent) {
+        for (i = 0; i < n; i++) {
+            pos.row = first + i;
+            gen_row(e, &pos, v + i * e->nfields, &gb->arena);
+        }
+        return;
+    }
+    {
+        uint64_t p = c * e->per_block, pend = p + e->per_block, k, j;
+        if (pend > e->parent->count)
+            pend = e->parent->count;
+        pos.row = first;
+        for (; p < pend; p++) {
+            k = plan_children_of(e, p);
+            pos.parent = p;
+            for (j = 0; j < k; j++) {
+                pos.child = j;
+                gen_row(e, &pos, v + (pos.row - first) * e->nfields, &gb->arena);
+                pos.row++;
+            }
+        }
+    }
+}

@@ -1,0 +1,670 @@
+/* main.c: the command line: argv, usage, the commands, exit codes. The only file that reads argv or
+ * calls exit(). Exit status: 0 success, 1 records lost or failed (or the sink refused), 2 usage or
+ * profile error (nothing written), 130 interrupted (what was made is flushed and counted). */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../sinks/format.h"
+#include "../sinks/sink.h"
+#include "gen.h"
+#include "profile.h"
+#include "runner.h"
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+#define EXIT_INTERRUPTED 130
+
+static const char usage_main[] =
+    "fount " FOUNT_VERSION ": synthetic source-system data, deterministic to the byte\n"
+    "\n"
+    "usage: fount COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  run PROFILE       generate every relation of a profile into a sink\n"
+    "  check PROFILE     validate a profile and print every error\n"
+    "  sample PROFILE    print the first rows of each entity\n"
+    "  schema PROFILE    print CREATE TABLE statements for the profile\n"
+    "  sinks             list the sinks and their options\n"
+    "\n"
+    "  fount COMMAND --help   explains a command; fount --version prints the version.\n"
+    "  Profiles are described in docs/profile.md.\n";
+
+static const char usage_run[] =
+    "usage: fount run PROFILE [OPTIONS]\n"
+    "\n"
+    "Generates every entity of PROFILE, parents before children, into a sink. The same profile\n"
+    "and seed give the same bytes for any --threads, and --shard slices concatenate to the whole.\n"
+    "\n"
+    "  --to URI            where to write (default: sqlite:NAME.db beside you, NAME from PROFILE)\n"
+    "                        -                 stdout\n"
+    "                        out.csv           one file (format from the extension)\n"
+    "                        file:out/         one file per entity in out/\n"
+    "                        sqlite:shop.db    a SQLite database\n"
+    "                        null              discard (benchmarks)\n"
+    "  --format F          csv, jsonl or sql (file sink; default from the extension, else csv)\n"
+    "  --dialect D         sqlite, postgres or mysql (for --format sql; default sqlite)\n"
+    "  --seed S            override the profile's seed (default: the profile's, else 0)\n"
+    "  --scale X           multiply every entity's count by X (children follow their parents)\n"
+    "  --threads N         worker threads (default: the number of cores)\n"
+    "  --shard K/N         make slice K of N (K from 0): the N outputs concatenate to the whole\n"
+    "  --only A,B          write only these entities (references to the others still resolve)\n"
+    "  --force             overwrite existing files\n"
+    "  --replace           drop and recreate fount's tables in an existing database\n"
+    "  --append            continue after the rows an existing database already holds\n"
+    "  --sqlite-durable    keep SQLite's full durability (slower)\n"
+    "  -o, --sink-opt K=V  a sink option (see `fount sinks`)\n"
+    "  --retries N         resends of a batch after a transient failure (default 5)\n"
+    "  --quiet             no progress line and no summary\n"
+    "\n"
+    "Exit status: 0 all rows written; 1 rows failed or the sink refused; 2 bad usage or profile\n"
+    "(nothing written); 130 interrupted (what was made is written and counted).\n"
+    "\n"
+    "example: fount run profiles/shop.json --to file:out/ --format csv --seed 7\n";
+
+static const char usage_check[] =
+    "usage: fount check PROFILE\n"
+    "\n"
+    "Validates PROFILE and prints every error as file:line:col: json.path: message.\n"
+    "Exit status 0 when the profile is valid, 2 otherwise.\n";
+
+static const char usage_sample[] =
+    "usage: fount sample PROFILE [--entity E] [-n N] [--format table|json|csv] [--seed S]\n"
+    "\n"
+    "Prints the first N rows (default 10) of each entity, or of E: an aligned table, or JSON\n"
+    "Lines with --format json, or CSV. The rows are exactly those `fount run` makes.\n";
+
+static const char usage_schema[] =
+    "usage: fount schema PROFILE [--dialect sqlite|postgres|mysql]\n"
+    "\n"
+    "Prints CREATE TABLE statements (types, primary keys, NOT NULL, UNIQUE, foreign keys),\n"
+    "parents first, then the secondary indexes the profile asks for. Default dialect: sqlite.\n";
+
+struct cli {
+    const char *cmd, *profile, *to, *format, *dialect, *entity, *only, *shard;
+    int threads, quiet, force, replace, append, durable, retries, nsample;
+    uint64_t seed;
+    int seed_given;
+    double scale;
+    char **sink_opts;
+    size_t nsink_opts;
+};
+
+static void die_usage(const char *cmd, const char *fmt, ...) FOUNT_PRINTF(2, 3);
+static void die_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "fount: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see fount %s--help)\n", cmd ? cmd : "");
+    exit(EXIT_USAGE);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (!s || !*s || *s == '-')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    uint64_t v;
+
+    if (parse_u64(s, &v) || v < (uint64_t)lo || v > (uint64_t)hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static const char *cmd_help(const char *cmd)
+{
+    if (!strcmp(cmd, "run"))
+        return usage_run;
+    if (!strcmp(cmd, "check"))
+        return usage_check;
+    if (!strcmp(cmd, "sample"))
+        return usage_sample;
+    if (!strcmp(cmd, "schema"))
+        return usage_schema;
+    return NULL;
+}
+
+/* Value of option argv[*i] ("--x v" or "--x=v"). */
+static const char *optval(int argc, char **argv, int *i, const char *eq, const char *cmd)
+{
+    if (eq)
+        return eq + 1;
+    if (*i + 1 >= argc)
+        die_usage(cmd, "%s needs a value", argv[*i]);
+    return argv[++*i];
+}
+
+static void parse_args(int argc, char **argv, struct cli *c)
+{
+    char cmdsp[32];
+    int i;
+
+    snprintf(cmdsp, sizeof cmdsp, "%s ", c->cmd);
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i], *eq = NULL;
+        char name[64];
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            if (c->profile)
+                die_usage(cmdsp, "unexpected argument \"%s\"", a);
+            c->profile = a;
+            continue;
+        }
+        eq = strchr(a, '=');
+        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
+        if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+            fputs(cmd_help(c->cmd), stdout);
+            exit(0);
+        } else if (!strcmp(name, "--to"))
+            c->to = optval(argc, argv, &i, eq, cmdsp);
+        else if (!strcmp(name, "--format"))
+            c->format = optval(argc, argv, &i, eq, cmdsp);
+        else if (!strcmp(name, "--dialect"))
+            c->dialect = optval(argc, argv, &i, eq, cmdsp);
+        else if (!strcmp(name, "--entity"))
+            c->entity = optval(argc, argv, &i, eq, cmdsp);
+        else if (!strcmp(name, "--only"))
+            c->only = optval(argc, argv, &i, eq, cmdsp);
+        else if (!strcmp(name, "--shard"))
+            c->shard = optval(argc, argv, &i, eq, cmdsp);
+        else if (!strcmp(name, "--seed")) {
+            if (parse_u64(optval(argc, argv, &i, eq, cmdsp), &c->seed))
+                die_usage(cmdsp, "--seed takes a whole number >= 0, got \"%s\"", argv[i]);
+            c->seed_given = 1;
+        } else if (!strcmp(name, "--threads")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (parse_int(v, 1, 1024, &c->threads))
+                die_usage(cmdsp, "--threads takes a number from 1 to 1024, got \"%s\"", v);
+        } else if (!strcmp(name, "-n")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (parse_int(v, 0, 1000000, &c->nsample))
+                die_usage(cmdsp, "-n takes a number from 0 to 1000000, got \"%s\"", v);
+        } else if (!strcmp(name, "--retries")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (parse_int(v, 0, 1000, &c->retries))
+                die_usage(cmdsp, "--retries takes a number from 0 to 1000, got \"%s\"", v);
+        } else if (!strcmp(name, "--scale")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            char *end;
+            c->scale = strtod(v, &end);
+            if (*end || end == v || !(c->scale >= 0) || c->scale > 1e12)
+                die_usage(cmdsp, "--scale takes a number >= 0, got \"%s\"", v);
+        } else if (!strcmp(name, "-o") || !strcmp(name, "--sink-opt")) {
+            c->sink_opts = xrealloc(c->sink_opts, (c->nsink_opts + 1) * sizeof *c->sink_opts);
+            c->sink_opts[c->nsink_opts++] = (char *)optval(argc, argv, &i, eq, cmdsp);
+        } else if (!strcmp(name, "--quiet") || !strcmp(name, "-q"))
+            c->quiet = 1;
+        else if (!strcmp(name, "--force"))
+            c->force = 1;
+        else if (!strcmp(name, "--replace"))
+            c->replace = 1;
+        else if (!strcmp(name, "--append"))
+            c->append = 1;
+        else if (!strcmp(name, "--sqlite-durable"))
+            c->durable = 1;
+        else
+            die_usage(cmdsp, "unknown option \"%s\"", a);
+    }
+    if (!c->profile)
+        die_usage(cmdsp, "%s needs a PROFILE", c->cmd);
+}
+
+static struct plan *load(const char *path)
+{
+    struct buf errs;
+    int n = 0;
+    struct plan *p;
+
+    buf_init(&errs, 16u << 20);
+    p = profile_load(path, &errs, &n);
+    if (!p) {
+        fwrite(errs.data, 1, errs.len, stderr);
+        if (n > 1)
+            fprintf(stderr, "%d errors\n", n);
+    }
+    buf_free(&errs);
+    return p;
+}
+
+static struct plan *load_prepared(const struct cli *c)
+{
+    struct plan *p = load(c->profile);
+    struct fount_err err;
+
+    if (!p)
+        exit(EXIT_USAGE);
+    if (c->seed_given)
+        plan_set_seed(p, c->seed);
+    if (plan_prepare(p, c->scale, c->threads, NULL, &err)) {
+        fprintf(stderr, "%s: %s\n", c->profile, err.msg);
+        plan_free(p);
+        exit(EXIT_USAGE);
+    }
+    return p;
+}
+
+static int cmd_check(struct cli *c)
+{
+    struct plan *p = load_prepared(c);
+    uint64_t total = 0;
+    size_t i;
+
+    for (i = 0; i < p->nents; i++)
+        total += p->ents[i].count;
+    printf("%s: ok: %zu entities, %llu rows\n", c->profile, p->nents, (unsigned long long)total);
+    for (i = 0; i < p->nents; i++) {
+        const struct entity *e = &p->ents[p->write_order[i]];
+        printf("  %-24s %12llu rows  %zu fields%s%s\n", e->name, (unsigned long long)e->count,
+               e->nfields, e->parent ? "  per " : "", e->parent ? e->parent->name : "");
+    }
+    plan_free(p);
+    return 0;
+}
+
+static int select_entities(const struct cli *c, const struct plan *p, int **out, size_t *n)
+{
+    char *list, *s, *comma;
+
+    *out = NULL;
+    *n = 0;
+    if (!c->only)
+        return 0;
+    list = xstrdup(c->only);
+    *out = xcalloc(p->nents + 1, sizeof **out);
+    for (s = list; s; s = comma ? comma + 1 : NULL) {
+        struct entity *e;
+        comma = strchr(s, ',');
+        if (comma)
+            *comma = '\0';
+        e = plan_entity(p, s);
+        if (!e) {
+            fprintf(stderr, "fount: --only: no entity named \"%s\" in %s\n", s, c->profile);
+            free(list);
+            return -1;
+        }
+        (*out)[(*n)++] = e->index;
+        if (*n > p->nents)
+            break;
+    }
+    free(list);
+    return 0;
+}
+
+static char *default_target(const char *profile)
+{
+    const char *base = strrchr(profile, '/');
+    size_t n;
+    char *t;
+
+    base = base ? base + 1 : profile;
+    n = strcspn(base, ".");
+    t = xmalloc(n + 12);
+    snprintf(t, n + 12, "sqlite:%.*s.db", (int)n, base);
+    return t;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    fount_interrupted = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills at once */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);     /* a closed pipe is a write error we report */
+}
+
+static int shard_parse(const char *s, int *k, int *n)
+{
+    char *slash, *end;
+    long a, b;
+
+    if (!s) {
+        *k = 0;
+        *n = 1;
+        return 0;
+    }
+    a = strtol(s, &slash, 10);
+    if (slash == s || *slash != '/')
+        return -1;
+    b = strtol(slash + 1, &end, 10);
+    if (*end || end == slash + 1 || b < 1 || b > 1000000 || a < 0 || a >= b)
+        return -1;
+    *k = (int)a;
+    *n = (int)b;
+    return 0;
+}
+
+/* --append: ask the sink what each table holds, then prepare the plan to continue after it. */
+static int append_counts(const struct cli *c, struct plan *p, const struct fount_sink_type *st,
+                         void *ctx, const char *label)
+{
+    uint64_t *have;
+    struct fount_err err;
+    size_t i;
+    int rc = 0;
+
+    if (!st->existing_rows) {
+        fprintf(stderr, "fount: %s: this sink cannot --append\n", label);
+        return -1;
+    }
+    have = xcalloc(p->nents, sizeof *have);
+    for (i = 0; i < p->nents && !rc; i++)
+        if (!p->ents[i].parent && st->existing_rows(ctx, &p->ents[i].rel, &have[i], &err)) {
+            fprintf(stderr, "fount: %s: %s: %s\n", label, p->ents[i].name, err.msg);
+            rc = -1;
+        }
+    if (!rc && plan_prepare(p, c->scale, c->threads, have, &err)) {
+        fprintf(stderr, "%s: %s\n", c->profile, err.msg);
+        rc = -1;
+    }
+    free(have);
+    return rc;
+}
+
+static int cmd_run(struct cli *c)
+{
+    const struct fount_sink_type *st;
+    const struct fount_relation **rels;
+    struct sink_args args;
+    struct run_opts ro;
+    struct run_result res;
+    struct fount_err err;
+    struct plan *p;
+    char *deftarget = NULL, label[64];
+    void *ctx;
+    int *only = NULL, rc, k, n;
+    size_t nonly = 0, i, nrels = 0;
+
+    memset(&args, 0, sizeof args);
+    if (shard_parse(c->shard, &k, &n))
+        die_usage("run ", "--shard takes K/N with 0 <= K < N, got \"%s\"", c->shard);
+    if (c->format && format_from_name(c->format) < 0)
+        die_usage("run ", "--format takes csv, jsonl or sql, got \"%s\"", c->format);
+    if (c->dialect && dialect_from_name(c->dialect) < 0)
+        die_usage("run ", "--dialect takes sqlite, postgres or mysql, got \"%s\"", c->dialect);
+    if (c->replace && c->append)
+        die_usage("run ", "%s: choose one of --replace and --append", "--replace");
+    if (!c->to)
+        c->to = deftarget = default_target(c->profile);
+    st = sink_resolve(c->to, &args.target, &err);
+    if (!st) {
+        fprintf(stderr, "fount: --to: %s\n", err.msg);
+        free(deftarget);
+        return EXIT_USAGE;
+    }
+    p = load_prepared(c);
+    if (select_entities(c, p, &only, &nonly)) {
+        plan_free(p);
+        free(deftarget);
+        return EXIT_USAGE;
+    }
+    rels = xcalloc(p->nents + 1, sizeof *rels);
+    for (i = 0; i < p->nents; i++) {
+        const struct entity *e = &p->ents[p->write_order[i]];
+        size_t j;
+        int sel = !only;
+        for (j = 0; j < nonly; j++)
+            sel |= only[j] == e->index;
+        if (sel)
+            rels[nrels++] = &e->rel;
+    }
+    args.uri = c->to;
+    args.enc.format = c->format ? (enum fount_format)format_from_name(c->format) : FMT_CSV;
+    args.enc.dialect = c->dialect ? (enum fount_dialect)dialect_from_name(c->dialect)
+                                  : DIALECT_SQLITE;
+    args.format_given = c->format != NULL;
+    args.force = c->force;
+    args.replace = c->replace;
+    args.append = c->append;
+    args.durable = c->durable;
+    args.shard_k = k;
+    args.shard_n = n;
+    args.rels = rels;
+    args.nrels = nrels;
+    snprintf(label, sizeof label, "%s.0", st->name);
+    ctx = xcalloc(1, st->ctx_size);
+    if (sink_set_opts(st, ctx, c->sink_opts, c->nsink_opts, &err)) {
+        fprintf(stderr, "fount: %s\n", err.msg);
+        rc = EXIT_USAGE;
+        goto out_ctx;
+    }
+    err.msg[0] = '\0';
+    if (st->open(ctx, &args, &err)) {
+        fprintf(stderr, "fount: %s: %s\n", label, err.msg);
+        st->close(ctx);
+        rc = EXIT_FAILED;
+        goto out_ctx;
+    }
+    if (c->append && append_counts(c, p, st, ctx, label)) {
+        st->close(ctx);
+        rc = EXIT_FAILED;
+        goto out_ctx;
+    }
+    install_signals();
+    memset(&ro, 0, sizeof ro);
+    ro.threads = c->threads;
+    ro.shard_k = k;
+    ro.shard_n = n;
+    ro.only = only;
+    ro.nonly = nonly;
+    ro.progress = !c->quiet && isatty(STDERR_FILENO);
+    ro.retry_limit = c->retries;
+    ro.sink_label = label;
+    rc = runner_run(p, st, ctx, &ro, &res);
+    st->close(ctx);
+    if (!c->quiet || rc)
+        runner_summary(p, &res, stderr);
+    if (res.interrupted)
+        rc = EXIT_INTERRUPTED;
+    else if (rc)
+        rc = EXIT_FAILED;
+    free(res.rel);
+out_ctx:
+    sink_free_opts(st, ctx);
+    free(ctx);
+    free(rels);
+    free(only);
+    plan_free(p);
+    free(deftarget);
+    return rc;
+}
+
+/* The aligned table of `fount sample`. */
+static void print_table(const struct entity *e, const struct fount_value *vals, size_t nrows)
+{
+    char cell[512];
+    size_t *w = xcalloc(e->nfields, sizeof *w), r, j, n;
+
+    for (j = 0; j < e->nfields; j++)
+        w[j] = strlen(e->cols[j].name);
+    for (r = 0; r < nrows; r++)
+        for (j = 0; j < e->nfields; j++) {
+            const struct fount_value *v = &vals[r * e->nfields + j];
+            n = v->type == FV_NULL ? 4 : fmt_value(cell, sizeof cell, v, &e->cols[j]);
+            if (n > w[j])
+                w[j] = n > 40 ? 40 : n;
+        }
+    printf("%s\n", e->name);
+    for (j = 0; j < e->nfields; j++)
+        printf("%s%-*s", j ? "  " : "", (int)w[j], e->cols[j].name);
+    printf("\n");
+    for (r = 0; r < nrows; r++) {
+        for (j = 0; j < e->nfields; j++) {
+            const struct fount_value *v = &vals[r * e->nfields + j];
+            if (v->type == FV_NULL)
+                snprintf(cell, sizeof cell, "NULL");
+            else
+                cell[fmt_value(cell, sizeof cell - 1, v, &e->cols[j])] = '\0';
+            if (strlen(cell) > 40)
+                memcpy(cell + 37, "...", 4);
+            printf("%s%-*s", j ? "  " : "", (int)w[j], cell);
+        }
+        printf("\n");
+    }
+    free(w);
+}
+
+static int cmd_sample(struct cli *c)
+{
+    struct plan *p;
+    struct gen_buf gb;
+    struct buf out;
+    struct fount_encoder enc = {FMT_JSONL, DIALECT_SQLITE};
+    size_t i, shown = 0;
+    int table = !c->format || !strcmp(c->format, "table");
+
+    if (!table && format_from_name(c->format) < 0)
+        die_usage("sample ", "--format takes table, json, jsonl or csv, got \"%s\"", c->format);
+    if (!table)
+        enc.format = (enum fount_format)format_from_name(c->format);
+    p = load_prepared(c);
+    if (c->entity && !plan_entity(p, c->entity)) {
+        fprintf(stderr, "fount: --entity: no entity named \"%s\" in %s\n", c->entity, c->profile);
+        plan_free(p);
+        return EXIT_USAGE;
+    }
+    gen_buf_init(&gb);
+    buf_init(&out, (size_t)256 << 20);
+    for (i = 0; i < p->nents; i++) {
+        const struct entity *e = &p->ents[p->write_order[i]];
+        struct fount_batch b;
+        uint64_t ch = 0;
+        if (c->entity && strcmp(c->entity, e->name))
+            continue;
+        /* The first chunk that holds rows: the rows `run` makes first. */
+        do
+            gen_chunk(e, ch++, &gb, &b);
+        while (b.nrows == 0 && ch < plan_nchunks(e));
+        if (b.nrows > (size_t)c->nsample)
+            b.nrows = (size_t)c->nsample;
+        if (shown++ && table)
+            printf("\n");
+        if (table) {
+            print_table(e, b.vals, b.nrows);
+            continue;
+        }
+        buf_reset(&out);
+        b.first_of_relation = 1;
+        encode_header(&enc, &e->rel, &out);
+        encode_batch(&enc, &b, &out);
+        fwrite(out.data, 1, out.len, stdout);
+    }
+    buf_free(&out);
+    gen_buf_free(&gb);
+    plan_free(p);
+    return 0;
+}
+
+static int cmd_schema(struct cli *c)
+{
+    struct plan *p = load(c->profile);
+    struct buf out;
+    int d = c->dialect ? dialect_from_name(c->dialect) : DIALECT_SQLITE;
+    size_t i, j;
+
+    if (!p)
+        return EXIT_USAGE;
+    if (d < 0) {
+        plan_free(p);
+        die_usage("schema ", "--dialect takes sqlite, postgres or mysql, got \"%s\"", c->dialect);
+    }
+    buf_init(&out, (size_t)64 << 20);
+    for (i = 0; i < p->nents; i++) {
+        const struct entity *e = &p->ents[p->write_order[i]];
+        if (i)
+            buf_puts(&out, "\n");
+        schema_create_table((enum fount_dialect)d, &e->rel, &out);
+        for (j = 0; j < e->nindexes; j++)
+            schema_create_index((enum fount_dialect)d, &e->rel, e->indexes[j], &out);
+    }
+    fwrite(out.data, 1, out.len, stdout);
+    buf_free(&out);
+    plan_free(p);
+    return 0;
+}
+
+static int cmd_sinks(void)
+{
+    const struct fount_sink_type *const *t;
+    const struct fount_opt *o;
+    size_t n, i;
+
+    t = sink_types(&n);
+    for (i = 0; i < n; i++) {
+        printf("%-8s %s\n", t[i]->name, t[i]->desc);
+        for (o = t[i]->opts; o && o->name; o++)
+            printf("         -o %s=%s  %s\n", o->name, o->def ? o->def : "(required)", o->desc);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    c.threads = ncpu > 0 ? (int)ncpu : 1;
+    c.scale = 1;
+    c.retries = 5;
+    c.nsample = 10;
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        if (argc >= 3 && cmd_help(argv[2])) {
+            fputs(cmd_help(argv[2]), stdout);
+            return 0;
+        }
+        fputs(usage_main, argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("fount %s (algorithm %d)\n", FOUNT_VERSION, FOUNT_ALGORITHM_VERSION);
+        return 0;
+    }
+    c.cmd = argv[1];
+    if (!strcmp(c.cmd, "sinks"))
+        return cmd_sinks();
+    if (!cmd_help(c.cmd)) {
+        fprintf(stderr, "fount: unknown command \"%s\"\n\n%s", c.cmd, usage_main);
+        return EXIT_USAGE;
+    }
+    parse_args(argc, argv, &c);
+    if (!strcmp(c.cmd, "run"))
+        rc = cmd_run(&c);
+    else if (!strcmp(c.cmd, "check"))
+        rc = cmd_check(&c);
+    else if (!strcmp(c.cmd, "sample"))
+        rc = cmd_sample(&c);
+    else
+        rc = cmd_schema(&c);
+    free(c.sink_opts);
+    return rc;
+}

@@ -1,0 +1,281 @@
+/* plan.c: what a plan needs before rows can be made: the seed's keys, --scale, the number of children
+ * of each parent block ("per" entities), unique domains and their permutations. Also frees plans.
+ * Memory: a "per" entity keeps one 64-bit prefix sum per block of parents (at most 4096 parents per
+ * block), never per-row state. */
+#include "plan.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gen_ext.h"
+#include "profile_priv.h"
+
+struct entity *plan_entity(const struct plan *p, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < p->nents; i++)
+        if (p->ents[i].name && strcmp(p->ents[i].name, name) == 0)
+            return &p->ents[i];
+    return NULL;
+}
+
+int entity_field(const struct entity *e, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < e->nfields; i++)
+        if (strcmp(e->fields[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+uint64_t plan_nchunks(const struct entity *e)
+{
+    uint64_t n;
+
+    if (e->parent)
+        return e->nblocks;
+    n = (e->count + PLAN_CHUNK_ROWS - 1) / PLAN_CHUNK_ROWS;
+    return n ? n : 1; /* an empty entity still has one (empty) chunk: its CSV header */
+}
+
+void plan_chunk_rows(const struct entity *e, uint64_t c, uint64_t *first, uint64_t *n)
+{
+    if (e->parent) {
+        *first = e->prefix[c];
+        *n = e->prefix[c + 1] - e->prefix[c];
+        return;
+    }
+    *first = c * PLAN_CHUNK_ROWS;
+    if (*first >= e->count)
+        *n = 0;
+    else
+        *n = e->count - *first < PLAN_CHUNK_ROWS ? e->count - *first : PLAN_CHUNK_ROWS;
+}
+
+uint64_t plan_children_of(const struct entity *e, uint64_t p)
+{
+    struct pcg32 r;
+    double x;
+
+    if (e->per_min == e->per_max)
+        return (uint64_t)e->per_min;
+    fount_rng_at(&r, e->per_key, p);
+    if (!e->per_has_dist)
+        return (uint64_t)e->per_min + pcg32_bounded64(&r, (uint64_t)(e->per_max - e->per_min) + 1);
+    x = dist_sample(&e->per_dist, &r);
+    if (!(x >= (double)e->per_min))
+        return (uint64_t)e->per_min;
+    if (x >= (double)e->per_max)
+        return (uint64_t)e->per_max;
+    return (uint64_t)llround(x);
+}
+
+void plan_set_seed(struct plan *p, uint64_t seed)
+{
+    size_t i, j;
+
+    p->seed = seed;
+    for (i = 0; i < p->nents; i++) {
+        struct entity *e = &p->ents[i];
+        e->per_key = fount_key(seed, e->name, "", "per");
+        for (j = 0; j < e->nfields; j++) {
+            e->fields[j].key = fount_key(seed, e->name, e->fields[j].name, NULL);
+            e->fields[j].null_key = fount_key(seed, e->name, e->fields[j].name, "null");
+            if (e->fields[j].ext)
+                gen_ext_reseed(e->fields[j].ext, seed, e->name, e->fields[j].name);
+        }
+    }
+}
+
+struct count_job {
+    const struct entity *e;
+    uint64_t b0, b1;   /* blocks [b0, b1) */
+    uint64_t *sums;    /* sums[b] for b in [b0, b1) */
+};
+
+static void *count_blocks(void *arg)
+{
+    struct count_job *j = arg;
+    const struct entity *e = j->e;
+    uint64_t b, p, pend;
+
+    for (b = j->b0; b < j->b1; b++) {
+        uint64_t s = 0;
+        pend = (b + 1) * e->per_block;
+        if (pend > e->parent->count)
+            pend = e->parent->count;
+        for (p = b * e->per_block; p < pend; p++)
+            s += plan_children_of(e, p);
+        j->sums[b] = s;
+    }
+    return NULL;
+}
+
+/* Children counts per block of parents, in parallel; then the prefix sums. */
+static void prepare_per(struct entity *e, int threads)
+{
+    double mean = e->per_has_dist ? dist_mean(&e->per_dist) : (double)(e->per_min + e->per_max) / 2;
+    uint64_t P = e->parent->count, b;
+    struct count_job jobs[64];
+    pthread_t tid[64];
+    int t, nt;
+
+    if (!(mean >= (double)e->per_min))
+        mean = (double)e->per_min;
+    if (mean > (double)e->per_max)
+        mean = (double)e->per_max;
+    /* Blocks of about PLAN_CHUNK_ROWS children; a function of the profile only, never of threads. */
+    e->per_block = mean >= 1 ? (uint64_t)(PLAN_CHUNK_ROWS / mean) : PLAN_CHUNK_ROWS;
+    if (e->per_block < 1)
+        e->per_block = 1;
+    e->nblocks = (P + e->per_block - 1) / e->per_block;
+    if (!e->nblocks)
+        e->nblocks = 1;
+    free(e->prefix);
+    e->prefix = xcalloc(e->nblocks + 1, sizeof *e->prefix);
+    nt = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+    if ((uint64_t)nt > e->nblocks)
+        nt = (int)e->nblocks;
+    for (t = 0; t < nt; t++) {
+        jobs[t].e = e;
+        jobs[t].b0 = e->nblocks * (uint64_t)t / (uint64_t)nt;
+        jobs[t].b1 = e->nblocks * (uint64_t)(t + 1) / (uint64_t)nt;
+        jobs[t].sums = e->prefix + 1; /* sums[b] lands in prefix[b + 1] */
+        if (t && pthread_create(&tid[t], NULL, count_blocks, &jobs[t]))
+            count_blocks(&jobs[t]), tid[t] = 0;
+    }
+    count_blocks(&jobs[0]);
+    for (t = 1; t < nt; t++)
+        if (tid[t])
+            pthread_join(tid[t], NULL);
+    for (b = 0; b < e->nblocks; b++)
+        e->prefix[b + 1] += e->prefix[b];
+    e->count = e->prefix[e->nblocks];
+}
+
+static int prepare_unique(struct entity *e, struct field *f, struct fount_err *err)
+{
+    uint64_t dom;
+
+    if (f->gen == GEN_REF && f->has_dist && f->dist.kind == DIST_ZIPF) {
+        double p[DIST_MAXP] = {f->dist.p[0], (double)(f->target->count ? f->target->count : 1)};
+        char msg[200];
+        int bad;
+        dist_free(&f->dist);
+        if (dist_init(&f->dist, DIST_ZIPF, p, msg, sizeof msg, &bad)) {
+            fount_err_set(err, "entities.%s.fields.%s.distribution: %s", e->name, f->name, msg);
+            return -1;
+        }
+        f->ref_zipf = 1;
+    }
+    if (!f->unique || f->gen == GEN_UUID || f->gen == GEN_TEMPLATE || f->gen == GEN_SEQUENCE ||
+        f->gen == GEN_EXT)
+        return 0;
+    dom = field_domain(e, f);
+    if (dom && dom < e->count) {
+        fount_err_set(err, "entities.%s.fields.%s: unique: only %llu distinct values for %llu "
+                           "rows", e->name, f->name, (unsigned long long)dom,
+                      (unsigned long long)e->count);
+        return -1;
+    }
+    /* Past 2^62 values the permutation covers the first 2^62 of them: more than any run needs. */
+    if (!dom || dom > (1ULL << 62))
+        dom = 1ULL << 62;
+    perm_init(&f->perm, dom, f->key ^ 0x5bd1e9955bd1e995ULL);
+    return 0;
+}
+
+/* The first child row of parent row ps: the children of every parent before it. */
+static uint64_t first_child_of(const struct entity *e, uint64_t ps)
+{
+    uint64_t b = ps / e->per_block, row, p;
+
+    if (b >= e->nblocks)
+        return e->count;
+    row = e->prefix[b];
+    for (p = b * e->per_block; p < ps; p++)
+        row += plan_children_of(e, p);
+    return row;
+}
+
+int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *existing,
+                 struct fount_err *err)
+{
+    size_t i, j;
+
+    p->scale = scale;
+    for (i = 0; i < p->nents; i++) {
+        struct entity *e = &p->ents[p->write_order[i]];
+        if (!e->parent) {
+            double c = floor((double)e->base_count * scale + 0.5);
+            e->start_row = existing ? existing[e->index] : 0;
+            if (c > 9.2e18 || (double)e->start_row + c > 9.2e18) {
+                fount_err_set(err, "entities.%s: --scale %g makes too many rows", e->name, scale);
+                return -1;
+            }
+            e->count = e->start_row + (uint64_t)c;
+        } else {
+            prepare_per(e, threads);
+            e->start_row = first_child_of(e, e->parent->start_row);
+        }
+        e->rel.name = e->name;
+        e->rel.ncols = e->nfields;
+        e->rel.cols = e->cols;
+        e->rel.rows = e->count;
+        for (j = 0; j < e->nfields; j++)
+            if (prepare_unique(e, &e->fields[j], err))
+                return -1;
+    }
+    p->prepared = 1;
+    return 0;
+}
+
+static void field_free(struct field *f)
+{
+    size_t i;
+
+    free(f->name);
+    dist_free(&f->dist);
+    if (f->gen == GEN_CHOICE && f->choices)
+        for (i = 0; i < f->nchoices; i++)
+            if (f->choices[i].type == FV_STRING)
+                free((char *)f->choices[i].v.s);
+    free(f->choices);
+    free(f->pat);
+    free(f->tpl);
+    free(f->tpl_text);
+    free(f->cstr);
+    free(f->deps);
+    if (f->ext)
+        gen_ext_free(f->ext);
+}
+
+void plan_free(struct plan *p)
+{
+    size_t i, j;
+
+    if (!p)
+        return;
+    for (i = 0; i < p->nents; i++) {
+        struct entity *e = &p->ents[i];
+        for (j = 0; j < e->nfields; j++)
+            field_free(&e->fields[j]);
+        for (j = 0; j < e->nindexes; j++)
+            free(e->indexes[j]);
+        free(e->indexes);
+        free(e->fields);
+        free(e->cols);
+        free(e->order);
+        free(e->prefix);
+        dist_free(&e->per_dist);
+        free(e->name);
+    }
+    free(p->ents);
+    free(p->write_order);
+    free(p->path);
+    free(p);
+}

@@ -1,0 +1,169 @@
+/* plan.h: the compiled profile. profile.c builds it from JSON, gen.c evaluates rows from it, the runner
+ * shares it read-only between threads. Nothing in a plan changes after plan_prepare().
+ * Leaves out: parsing (profile.c), output (sinks/). */
+#ifndef FOUNT_PLAN_H
+#define FOUNT_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dist.h"
+#include "perm.h"
+#include "value.h"
+
+/* Rows per chunk of a plain entity: the unit of parallel work and of output ordering. Fixed, so the
+ * output never depends on the thread count. */
+#define PLAN_CHUNK_ROWS 4096
+
+enum gen_kind {
+    GEN_SEQUENCE,
+    GEN_INT,
+    GEN_FLOAT,
+    GEN_DECIMAL,
+    GEN_BOOL,
+    GEN_CHOICE,
+    GEN_UUID,
+    GEN_TIMESTAMP,
+    GEN_DATE,
+    GEN_PATTERN,  /* "string" in profiles */
+    GEN_TEMPLATE,
+    GEN_REF,
+    GEN_CONST,
+    GEN_EXT       /* a generator from the value library (gen_ext.h) */
+};
+
+/* One piece of a template: literal text, or a field of the same row with an optional filter. */
+struct tpl_part {
+    const char *lit;   /* literal bytes (NULL for a field) */
+    size_t litlen;
+    int field;         /* field index, when lit is NULL */
+    int filter;        /* TPL_NONE, TPL_LOWER, TPL_UPPER, TPL_SLUG */
+};
+enum { TPL_NONE, TPL_LOWER, TPL_UPPER, TPL_SLUG };
+
+/* One position of a string pattern: a fixed byte, or a class of characters. */
+struct pat_part {
+    const char *set;   /* the characters this position draws from; NULL for a literal */
+    uint32_t nset;
+    char lit;
+};
+
+struct entity;
+struct ext_field;
+struct ext_locale;
+
+struct field {
+    char *name;
+    enum gen_kind gen;
+    int index;              /* position in the entity's fields and columns */
+    uint64_t key;           /* value stream key: fount_key(seed, entity, field, NULL) */
+    uint64_t null_key;
+    double null_rate;
+    int unique;
+    struct perm perm;       /* unique fields draw their index from it */
+    uint64_t domain;        /* number of distinct values (0 = too many to count) */
+
+    /* numeric bounds: int, timestamp (us), date (days), decimal (scaled), sequence start/step */
+    int64_t imin, imax, step;
+    double dmin, dmax;
+    int per_parent;         /* sequence restarts for each parent */
+    int has_dist;
+    struct dist dist;
+    double dist_unit;       /* timestamp: a distribution sample of 1 means this many us */
+    int64_t pow10_scale;    /* decimal: 10^scale */
+
+    /* choice: values and weights (dist is DIST_WEIGHTED over indexes when weighted) */
+    struct fount_value *choices;
+    size_t nchoices;
+    int weighted;
+
+    /* bool */
+    double prob;
+
+    /* uuid */
+    int uuid_version;
+    int time_field;         /* v7: field index of a timestamp in the same row, or -1 */
+
+    /* pattern */
+    struct pat_part *pat;
+    size_t npat;
+
+    /* template */
+    struct tpl_part *tpl;
+    size_t ntpl;
+    char *tpl_text;         /* owns the literal bytes */
+
+    /* ref */
+    struct entity *target;
+    int target_field;
+    int ref_parent;         /* this ref is the enumerating parent of a "per" entity */
+    int ref_zipf;           /* the distribution is zipf: rank 1 is parent row 0 */
+
+    /* const */
+    struct fount_value cval;
+    char *cstr;
+
+    /* value library */
+    struct ext_field *ext;
+
+    int *deps;              /* fields of the same row this one reads */
+    size_t ndeps;
+};
+
+struct entity {
+    char *name;
+    int index;
+    uint64_t count;          /* rows, after --scale (per entities: after plan_prepare) */
+    uint64_t base_count;     /* rows as written in the profile */
+    struct field *fields;
+    size_t nfields;
+    struct fount_column *cols;
+    struct fount_relation rel;
+    int *order;              /* evaluation order: dependencies first */
+    int pk;                  /* primary key field, or -1 */
+    char **indexes;          /* secondary indexes asked for, as "col" or "col1,col2" */
+    size_t nindexes;
+
+    /* one-to-many: each parent row gets k rows of this entity */
+    struct entity *parent;
+    uint64_t per_key;
+    struct dist per_dist;
+    int per_has_dist;
+    int64_t per_min, per_max;
+    uint64_t per_block;      /* parents per chunk */
+    uint64_t nblocks;
+    uint64_t *prefix;        /* prefix[b]: rows of this entity before parent block b (nblocks+1) */
+    uint64_t start_row;      /* --append: rows below this exist already and are not made */
+};
+
+struct plan {
+    char *path;              /* the profile file */
+    uint64_t seed;
+    int seed_set;            /* the profile names a seed */
+    struct entity *ents;
+    size_t nents;
+    int *write_order;        /* entity indexes, parents first */
+    double scale;
+    int prepared;
+    struct ext_locale *locale;  /* the profile's default locale mix (value library), or NULL */
+};
+
+/* Chunks of an entity (after plan_prepare). */
+uint64_t plan_nchunks(const struct entity *e);
+/* First row and number of rows of chunk c. */
+void plan_chunk_rows(const struct entity *e, uint64_t c, uint64_t *first, uint64_t *n);
+/* Children of parent row p of a "per" entity: a pure function of (seed, entity, p). */
+uint64_t plan_children_of(const struct entity *e, uint64_t p);
+
+/* Set the seed (recomputes every key), the scale, then count children: call before generating. */
+void plan_set_seed(struct plan *p, uint64_t seed);
+/* Applies scale and computes per-parent prefix sums. threads: how many to use for the count.
+ * existing (--append, or NULL): rows each entity (by index) already has; a plain entity then makes
+ * its count more rows after them, a "per" entity the children of its parent's new rows. */
+int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *existing,
+                 struct fount_err *err);
+struct entity *plan_entity(const struct plan *p, const char *name);
+int entity_field(const struct entity *e, const char *name);
+void plan_free(struct plan *p);
+
+#endif

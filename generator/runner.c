@@ -1,0 +1,488 @@
+/* runner.c: worker threads make chunks, the calling thread writes them in order.
+ *
+ * NOTES ON THE DESIGN (the invariants the code keeps):
+ * 1. Tasks are (entity, chunk) pairs numbered in write order: parents first, chunks ascending.
+ *    Workers take the next task number from a shared counter, so which thread makes a chunk never
+ *    changes what the chunk holds.
+ * 2. Task t uses slot t % nslots, and a worker may take t only once t < next_write + nslots: at
+ *    most nslots chunks exist at once, whatever the row count (constant memory).
+ * 3. The writer hands task t to the sink only after t-1: output order is task order.
+ * 4. Once stop is set no new task is taken; every task already taken completes, so the writer
+ *    can flush everything up to the first task never taken (exact counts after Ctrl-C).
+ * 5. Accounting: each generated row ends delivered or failed; runner_run checks
+ *    generated == delivered + failed for every relation before it returns.
+ * 6. Retries belong here, not to sinks: a RETRY resends the rows after *accepted with backoff
+ *    (100 ms doubling to 5 s) up to retry_limit times. */
+#include "runner.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gen.h"
+
+volatile sig_atomic_t fount_interrupted;
+
+enum { SLOT_FREE, SLOT_BUSY, SLOT_READY };
+
+struct slot {
+    int state;
+    uint64_t task;
+    struct gen_buf gb;
+    struct fount_batch batch;
+    struct buf bytes;
+    int encode_failed;
+};
+
+struct rtask {        /* the tasks of one entity: [t0, t0 + c1 - c0) */
+    struct entity *e;
+    uint64_t c0, c1, t0;
+};
+
+struct runner {
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_ready;
+    struct rtask *rt;
+    size_t nrt;
+    uint64_t ntasks, next_task, next_write;
+    int stop;
+    struct slot *slots;
+    size_t nslots;
+    const struct fount_sink_type *st;
+    void *ctx;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void runner_shard_chunks(const struct entity *e, int k, int n, uint64_t *c0, uint64_t *c1)
+{
+    uint64_t nc = plan_nchunks(e);
+
+    *c0 = (uint64_t)((unsigned __int128)nc * (unsigned)k / (unsigned)n);
+    *c1 = (uint64_t)((unsigned __int128)nc * (unsigned)(k + 1) / (unsigned)n);
+}
+
+static const struct rtask *task_of(const struct runner *r, uint64_t t, uint64_t *chunk)
+{
+    size_t i;
+
+    for (i = 0; i < r->nrt; i++)
+        if (t < r->rt[i].t0 + (r->rt[i].c1 - r->rt[i].c0)) {
+            *chunk = r->rt[i].c0 + (t - r->rt[i].t0);
+            return &r->rt[i];
+        }
+    return NULL;
+}
+
+static void make_chunk(struct runner *r, struct slot *s)
+{
+    uint64_t chunk;
+    const struct rtask *rt = task_of(r, s->task, &chunk);
+
+    gen_chunk(rt->e, chunk, &s->gb, &s->batch);
+    if (s->batch.first_row < rt->e->start_row) { /* --append: drop the rows that exist */
+        uint64_t skip = rt->e->start_row - s->batch.first_row;
+        if (skip > s->batch.nrows)
+            skip = s->batch.nrows;
+        s->batch.vals += skip * rt->e->nfields;
+        s->batch.nrows -= (size_t)skip;
+        s->batch.first_row += skip;
+        s->batch.first_of_relation = 0;
+    }
+    s->encode_failed = 0;
+    if (r->st->encode) {
+        buf_reset(&s->bytes);
+        if (r->st->encode(r->ctx, &s->batch, &s->bytes))
+            s->encode_failed = 1;
+        s->batch.bytes = s->bytes.data;
+        s->batch.nbytes = s->bytes.len;
+    }
+}
+
+static void *worker(void *arg)
+{
+    struct runner *r = arg;
+
+    pthread_mutex_lock(&r->mu);
+    for (;;) {
+        struct slot *s;
+        while (!r->stop && r->next_task < r->ntasks && r->next_task >= r->next_write + r->nslots)
+            pthread_cond_wait(&r->cv_work, &r->mu);
+        if (r->stop || r->next_task >= r->ntasks)
+            break;
+        s = &r->slots[r->next_task % r->nslots];
+        s->task = r->next_task++;
+        s->state = SLOT_BUSY;
+        pthread_mutex_unlock(&r->mu);
+        make_chunk(r, s);
+        pthread_mutex_lock(&r->mu);
+        s->state = SLOT_READY;
+        pthread_cond_broadcast(&r->cv_ready);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+/* A pause that Ctrl-C cuts short. */
+static void nap(double seconds)
+{
+    double end = now_s() + seconds;
+
+    while (!fount_interrupted && now_s() < end) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Hand one batch to the sink, with retries. Returns FOUNT_FATAL when the run must stop. */
+static int deliver(struct runner *r, const struct run_opts *o, struct slot *s, struct rel_stats *rs,
+                   struct run_result *res)
+{
+    struct fount_batch sub = s->batch;
+    size_t off = 0, n = s->batch.nrows, acc;
+    double backoff = 0.1;
+    int attempts = 0, rc = FOUNT_OK;
+    struct fount_err err;
+
+    rs->generated += n;
+    if (s->encode_failed) {
+        fprintf(stderr, "fount: %s: a batch of %zu rows of %s is larger than the 256 MiB buffer\n",
+                o->sink_label, n, s->batch.rel->name);
+        rs->failed += n;
+        return FOUNT_FATAL;
+    }
+    while (off < n || (n == 0 && attempts == 0)) {
+        err.msg[0] = '\0';
+        acc = 0;
+        if (off) {
+            sub.first_row = s->batch.first_row + off;
+            sub.nrows = n - off;
+            sub.vals = s->batch.vals + off * s->batch.rel->ncols;
+            sub.bytes = NULL;
+            sub.nbytes = 0;
+            sub.first_of_relation = 0;
+        }
+        rc = r->st->write_batch(r->ctx, &sub, &acc, &err);
+        if (acc > n - off)
+            acc = n - off;
+        if (rc == FOUNT_OK)
+            acc = n - off;
+        off += acc;
+        rs->delivered += acc;
+        if (rc == FOUNT_OK) {
+            rs->bytes += s->batch.nbytes;
+            break;
+        }
+        if (rc == FOUNT_RETRY && attempts < o->retry_limit && !fount_interrupted) {
+            attempts++;
+            fprintf(stderr, "fount: %s: write_batch: %s (retry %d/%d in %.0f ms)\n", o->sink_label,
+                    err.msg[0] ? err.msg : "temporary failure", attempts, o->retry_limit,
+                    backoff * 1000);
+            nap(backoff);
+            backoff = backoff * 2 > 5 ? 5 : backoff * 2;
+            continue;
+        }
+        rs->failed += n - off;
+        fprintf(stderr, "fount: %s: %s: %s\n", o->sink_label, s->batch.rel->name,
+                err.msg[0] ? err.msg : "write failed");
+        if (rc == FOUNT_FATAL)
+            return FOUNT_FATAL;
+        res->errors++;
+        break;
+    }
+    return FOUNT_OK;
+}
+
+static void progress_line(const struct entity *e, const struct rel_stats *rs, double elapsed)
+{
+    uint64_t total = e->rel.rows, done = rs->delivered + rs->failed;
+
+    fprintf(stderr, "\r\033[K%s: %llu/%llu rows (%.0f%%)  %.2fM rows/s  %.0fs", e->name,
+            (unsigned long long)done, (unsigned long long)total,
+            total ? 100.0 * (double)done / (double)total : 100.0,
+            elapsed > 0 ? (double)done / elapsed / 1e6 : 0.0, elapsed);
+    fflush(stderr);
+}
+
+/* Wait for task t; returns its slot, or NULL when it will never come (stopped before it). */
+static struct slot *wait_task(struct runner *r, uint64_t t, const struct run_opts *o,
+                              const struct entity *e, const struct rel_stats *rs, double t_start,
+                              double *t_progress)
+{
+    struct slot *s = &r->slots[t % r->nslots];
+
+    pthread_mutex_lock(&r->mu);
+    while (!(s->state == SLOT_READY && s->task == t)) {
+        struct timespec ts;
+        if (r->stop && t >= r->next_task) {
+            s = NULL;
+            break;
+        }
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&r->cv_ready, &r->mu, &ts);
+        if (fount_interrupted && !r->stop) {
+            r->stop = 1;
+            pthread_cond_broadcast(&r->cv_work);
+        }
+        if (o->progress && now_s() - *t_progress >= 1.0) {
+            *t_progress = now_s();
+            progress_line(e, rs, *t_progress - t_start);
+        }
+    }
+    pthread_mutex_unlock(&r->mu);
+    return s;
+}
+
+static void release(struct runner *r, struct slot *s, uint64_t t)
+{
+    pthread_mutex_lock(&r->mu);
+    s->state = SLOT_FREE;
+    r->next_write = t + 1;
+    if (fount_interrupted)
+        r->stop = 1;
+    pthread_cond_broadcast(&r->cv_work);
+    pthread_mutex_unlock(&r->mu);
+}
+
+static void set_stop(struct runner *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->stop = 1;
+    pthread_cond_broadcast(&r->cv_work);
+    pthread_mutex_unlock(&r->mu);
+}
+
+/* Write the relations in order. Returns when done, stopped, or the sink failed for good. */
+static void write_all(struct runner *r, const struct run_opts *o, struct run_result *res,
+                      double t_start)
+{
+    double t_progress = t_start;
+    struct fount_err err;
+    uint64_t t = 0;
+    size_t i;
+
+    for (i = 0; i < r->nrt && !res->fatal; i++) {
+        struct entity *e = r->rt[i].e;
+        struct rel_stats *rs = &res->rel[e->index];
+        uint64_t tend = r->rt[i].t0 + (r->rt[i].c1 - r->rt[i].c0);
+        int stopped = 0;
+        rs->written = 1;
+        err.msg[0] = '\0';
+        if (r->st->begin && r->st->begin(r->ctx, &e->rel, &err)) {
+            fprintf(stderr, "fount: %s: %s: %s\n", o->sink_label, e->name, err.msg);
+            res->fatal = 1;
+            break;
+        }
+        for (; t < tend; t++) {
+            struct slot *s = wait_task(r, t, o, e, rs, t_start, &t_progress);
+            if (!s) {
+                stopped = 1;
+                break;
+            }
+            if (deliver(r, o, s, rs, res) == FOUNT_FATAL) {
+                res->fatal = 1;
+                release(r, s, t);
+                set_stop(r);
+                break;
+            }
+            release(r, s, t);
+        }
+        if (!res->fatal && r->st->end && r->st->end(r->ctx, &e->rel, &err)) {
+            fprintf(stderr, "fount: %s: %s: %s\n", o->sink_label, e->name, err.msg);
+            res->fatal = 1;
+        }
+        if (stopped)
+            break;
+    }
+}
+
+static void count_leftovers(struct runner *r, struct run_result *res)
+{
+    size_t i;
+
+    /* Chunks made but never written (the sink failed): generated, and failed. */
+    for (i = 0; i < r->nslots; i++) {
+        struct slot *s = &r->slots[i];
+        if (s->state == SLOT_READY && s->task >= r->next_write) {
+            uint64_t chunk;
+            const struct rtask *rt = task_of(r, s->task, &chunk);
+            struct rel_stats *rs = &res->rel[rt->e->index];
+            rs->generated += s->batch.nrows;
+            rs->failed += s->batch.nrows;
+        }
+    }
+}
+
+static void build_tasks(struct runner *r, struct plan *p, const struct run_opts *o)
+{
+    size_t i, j;
+
+    r->rt = xcalloc(p->nents + 1, sizeof *r->rt);
+    for (i = 0; i < p->nents; i++) {
+        struct entity *e = &p->ents[p->write_order[i]];
+        struct rtask *rt;
+        int sel = !o->only;
+        for (j = 0; o->only && j < o->nonly; j++)
+            sel |= o->only[j] == e->index;
+        if (!sel)
+            continue;
+        rt = &r->rt[r->nrt++];
+        rt->e = e;
+        runner_shard_chunks(e, o->shard_k, o->shard_n, &rt->c0, &rt->c1);
+        if (e->start_row) { /* --append: begin at the chunk holding the first new row */
+            uint64_t first = e->parent ? e->parent->start_row / e->per_block
+                                       : e->start_row / PLAN_CHUNK_ROWS;
+            if (rt->c0 < first)
+                rt->c0 = first;
+            if (rt->c1 < rt->c0)
+                rt->c1 = rt->c0;
+        }
+        rt->t0 = r->ntasks;
+        r->ntasks += rt->c1 - rt->c0;
+        /* What this run writes of the relation, for progress and the summary. */
+        {
+            uint64_t f0, n0, f1, n1;
+            if (rt->c1 > rt->c0) {
+                plan_chunk_rows(e, rt->c0, &f0, &n0);
+                plan_chunk_rows(e, rt->c1 - 1, &f1, &n1);
+                if (f0 < e->start_row)
+                    f0 = e->start_row;
+                e->rel.rows = f1 + n1 > f0 ? f1 + n1 - f0 : 0;
+            } else
+                e->rel.rows = 0;
+        }
+    }
+}
+
+int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
+               const struct run_opts *o, struct run_result *res)
+{
+    struct runner r;
+    pthread_t *tid;
+    struct fount_err err;
+    struct rusage ru;
+    double t_start = now_s();
+    int i, nthreads = o->threads < 1 ? 1 : o->threads, rc = 0;
+    size_t k;
+
+    memset(&r, 0, sizeof r);
+    memset(res, 0, sizeof *res);
+    res->rel = xcalloc(p->nents + 1, sizeof *res->rel);
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cv_work, NULL);
+    pthread_cond_init(&r.cv_ready, NULL);
+    r.st = st;
+    r.ctx = ctx;
+    build_tasks(&r, p, o);
+    r.nslots = (size_t)nthreads * 2 + 2;
+    r.slots = xcalloc(r.nslots, sizeof *r.slots);
+    for (k = 0; k < r.nslots; k++) {
+        gen_buf_init(&r.slots[k].gb);
+        buf_init(&r.slots[k].bytes, (size_t)256 << 20);
+    }
+    tid = xcalloc((size_t)nthreads, sizeof *tid);
+    for (i = 0; i < nthreads; i++)
+        if (pthread_create(&tid[i], NULL, worker, &r)) {
+            fprintf(stderr, "fount: cannot start thread %d: %s\n", i, strerror(errno));
+            nthreads = i;
+            break;
+        }
+    if (nthreads == 0) {
+        res->fatal = 1;
+    } else {
+        write_all(&r, o, res, t_start);
+    }
+    set_stop(&r);
+    for (i = 0; i < nthreads; i++)
+        pthread_join(tid[i], NULL);
+    count_leftovers(&r, res);
+    if (!res->fatal && st->flush && st->flush(ctx, 30000, &err)) {
+        fprintf(stderr, "fount: %s: flush: %s\n", o->sink_label, err.msg);
+        res->fatal = 1;
+    }
+    if (o->progress)
+        fprintf(stderr, "\r\033[K");
+    res->interrupted = fount_interrupted != 0;
+    res->elapsed = now_s() - t_start;
+    getrusage(RUSAGE_SELF, &ru);
+    res->peak_rss_kb = ru.ru_maxrss;
+    for (k = 0; k < p->nents; k++) {
+        struct rel_stats *rs = &res->rel[k];
+        /* Invariant 5; a breach is a bug in fount, reported rather than hidden. */
+        if (rs->generated != rs->delivered + rs->failed) {
+            fprintf(stderr, "fount: internal error: %s: generated %llu != delivered %llu + failed "
+                            "%llu\n", p->ents[k].name, (unsigned long long)rs->generated,
+                    (unsigned long long)rs->delivered, (unsigned long long)rs->failed);
+            rc = 1;
+        }
+        if (rs->failed)
+            rc = 1;
+    }
+    if (res->fatal || res->errors || res->interrupted)
+        rc = 1;
+    for (k = 0; k < r.nslots; k++) {
+        gen_buf_free(&r.slots[k].gb);
+        buf_free(&r.slots[k].bytes);
+    }
+    free(r.slots);
+    free(r.rt);
+    free(tid);
+    pthread_mutex_destroy(&r.mu);
+    pthread_cond_destroy(&r.cv_work);
+    pthread_cond_destroy(&r.cv_ready);
+    return rc;
+}
+
+static void human_bytes(char *out, size_t n, uint64_t b)
+{
+    if (b >= (1ULL << 30))
+        snprintf(out, n, "%.2f GiB", (double)b / (1 << 30));
+    else if (b >= (1ULL << 20))
+        snprintf(out, n, "%.1f MiB", (double)b / (1 << 20));
+    else if (b >= 1024)
+        snprintf(out, n, "%.1f KiB", (double)b / 1024);
+    else
+        snprintf(out, n, "%llu B", (unsigned long long)b);
+}
+
+void runner_summary(const struct plan *p, const struct run_result *res, FILE *out)
+{
+    uint64_t rows = 0, bytes = 0, failed = 0;
+    char hb[32];
+    size_t i;
+
+    fprintf(out, "%-24s %14s %14s %12s\n", "relation", "rows", "failed", "bytes");
+    for (i = 0; i < p->nents; i++) {
+        const struct entity *e = &p->ents[p->write_order[i]];
+        const struct rel_stats *rs = &res->rel[e->index];
+        if (!rs->written)
+            continue;
+        human_bytes(hb, sizeof hb, rs->bytes);
+        fprintf(out, "%-24s %14llu %14llu %12s\n", e->name, (unsigned long long)rs->delivered,
+                (unsigned long long)rs->failed, rs->bytes ? hb : "-");
+        rows += rs->delivered;
+        failed += rs->failed;
+        bytes += rs->bytes;
+    }
+    human_bytes(hb, sizeof hb, bytes);
+    fprintf(out, "%llu rows written, %llu failed, %s in %.2f s: %.0f rows/s, %.1f MB/s, peak RSS "
+                 "%.1f MiB%s\n",
+            (unsigned long long)rows, (unsigned long long)failed, bytes ? hb : "-", res->elapsed,
+            res->elapsed > 0 ? (double)rows / res->elapsed : 0.0,
+            res->elapsed > 0 ? (double)bytes / res->elapsed / 1e6 : 0.0,
+            (double)res->peak_rss_kb / 1024.0, res->interrupted ? " (interrupted)" : "");
+}

@@ -1,0 +1,54 @@
+/* runner.h: run a prepared plan into a sink with N worker threads, in order, with exact accounting.
+ * Leaves out: argv (main.c), choosing and opening the sink (main.c, sinks/registry.c). */
+#ifndef FOUNT_RUNNER_H
+#define FOUNT_RUNNER_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../sinks/sink.h"
+#include "plan.h"
+
+/* Set by the SIGINT/SIGTERM handler (the one global written after startup; a signal handler
+ * can do nothing else). The runner stops taking new chunks when it is non-zero. */
+extern volatile sig_atomic_t fount_interrupted;
+
+struct run_opts {
+    int threads;              /* worker threads, >= 1                              */
+    int shard_k, shard_n;     /* this run makes slice k of n (0 <= k < n)           */
+    const int *only;          /* entity indexes to write, or NULL for all           */
+    size_t nonly;
+    int progress;             /* 1: a refreshed progress line on stderr             */
+    int retry_limit;          /* resends of one batch after FOUNT_RETRY             */
+    const char *sink_label;   /* "file.0": in front of the sink's messages          */
+};
+
+struct rel_stats {
+    uint64_t generated, delivered, failed;
+    uint64_t bytes;           /* bytes handed to a byte sink                        */
+    int written;              /* the relation was part of this run                  */
+};
+
+struct run_result {
+    struct rel_stats *rel;    /* one per entity (plan order); caller frees          */
+    double elapsed;           /* seconds                                            */
+    int interrupted;
+    int fatal;                /* the sink failed for good                           */
+    int errors;               /* batches that ended in ERROR or past the retry limit */
+    long peak_rss_kb;
+};
+
+/* The chunks [c0, c1) of entity e that shard k of n makes: a contiguous slice, so the slices
+ * concatenate to the whole. */
+void runner_shard_chunks(const struct entity *e, int k, int n, uint64_t *c0, uint64_t *c1);
+
+/* Runs every selected entity, parents first, through the open sink (ctx), then flushes it.
+ * Does not close the sink. Returns 0 when every generated row was delivered, 1 otherwise. */
+int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
+               const struct run_opts *o, struct run_result *res);
+
+/* The end-of-run summary: rows and bytes per relation, elapsed, rows/s, peak RSS. */
+void runner_summary(const struct plan *p, const struct run_result *res, FILE *out);
+
+#endif

@@ -1,0 +1,47 @@
+/* format.h: encoders that turn a batch into bytes for the byte-oriented sinks (file, and later HTTP
+ * and Kafka): CSV (RFC 4180), JSON Lines, SQL INSERT statements in three dialects, and the CREATE
+ * TABLE statements of `fount schema`. Encoders run on worker threads, so they are pure functions of
+ * their arguments. Leaves out: where the bytes go. */
+#ifndef FOUNT_FORMAT_H
+#define FOUNT_FORMAT_H
+
+#include "../generator/common.h"
+#include "../generator/value.h"
+
+enum fount_format { FMT_CSV, FMT_JSONL, FMT_SQL };
+enum fount_dialect { DIALECT_SQLITE, DIALECT_POSTGRES, DIALECT_MYSQL };
+
+/* Rows per INSERT statement. Statements start at rows whose absolute index is a multiple of this
+ * (or at the start of a batch), so shard outputs concatenate to the unsharded output. */
+#define FORMAT_SQL_ROWS 500
+
+struct fount_encoder {
+    enum fount_format format;
+    enum fount_dialect dialect; /* FMT_SQL only */
+};
+
+/* Lookups by name ("csv", "jsonl", "sql"; "sqlite", "postgres", "mysql"). -1 if unknown. */
+int format_from_name(const char *name);
+int dialect_from_name(const char *name);
+const char *format_name(enum fount_format f);
+const char *format_extension(enum fount_format f); /* "csv", "jsonl", "sql" */
+
+/* Appends the relation's header (CSV: the column names; others: nothing). */
+int encode_header(const struct fount_encoder *e, const struct fount_relation *rel, struct buf *out);
+/* Appends the batch's rows. Returns 0, or -1 if out's cap was reached. */
+int encode_batch(const struct fount_encoder *e, const struct fount_batch *b, struct buf *out);
+
+/* Quote an identifier or a string literal for a dialect ("a""b", `a``b`, 'O''Brien'). Appends. */
+int sql_quote_ident(enum fount_dialect d, const char *name, struct buf *out);
+int sql_quote_string(enum fount_dialect d, const char *s, size_t len, struct buf *out);
+
+/* CREATE TABLE for a relation: types, PRIMARY KEY, NOT NULL, UNIQUE, FOREIGN KEY. Appends, ends
+ * with ";\n". */
+int schema_create_table(enum fount_dialect d, const struct fount_relation *rel, struct buf *out);
+/* CREATE INDEX for cols ("a" or "a,b") of a relation, named <table>_<cols>_idx. Appends. */
+int schema_create_index(enum fount_dialect d, const struct fount_relation *rel, const char *cols,
+                        struct buf *out);
+/* The SQL type of a column in a dialect ("BIGINT", "NUMERIC(12,2)", "TEXT", ...). */
+const char *schema_type(enum fount_dialect d, const struct fount_column *c, char *tmp, size_t tmplen);
+
+#endif

@@ -1,0 +1,88 @@
+/* sink.h: the interface every sink implements (STYLE.md section 3), and the registry that finds one
+ * from a URI. A sink type is a const table; per-run state lives in ctx, which the runner callocs
+ * (ctx_size bytes) and fills from the option table before open().
+ *
+ * Lifecycle (the runner's calls, in order):
+ *   NEW -open-> OPEN -(begin, write_batch*, end)* per relation-> OPEN -flush-> FLUSHED -close-> CLOSED
+ *   any -FATAL-> FAILED -close-> CLOSED            close() is also called after a failed open().
+ *
+ * Threads: encode() runs on worker threads, concurrently, and may only read ctx. Every other method
+ * runs on the single writer thread.
+ * Retries: a sink never sleeps or counts attempts. It returns FOUNT_RETRY with *accepted set to the
+ * leading records that went through; the runner backs off and resends the rest as a sub-batch with
+ * bytes == NULL (a byte sink then encodes it itself). */
+#ifndef FOUNT_SINK_H
+#define FOUNT_SINK_H
+
+#include <stddef.h>
+
+#include "../generator/common.h"
+#include "../generator/value.h"
+#include "format.h"
+
+enum fount_opt_type { OPT_STR, OPT_INT, OPT_BOOL, OPT_SIZE, OPT_DURATION };
+
+struct fount_opt {              /* one row per option key a sink accepts */
+    const char *name;
+    enum fount_opt_type type;
+    const char *def;            /* default as text; NULL means required */
+    size_t offset;              /* offsetof(struct <sink>, field): char *, long long, int, size_t,
+                                 * int64_t (microseconds) by type */
+    const char *desc;
+};
+
+/* What the command line tells a sink. Everything is borrowed for the life of the run. */
+struct sink_args {
+    const char *uri;            /* as given on the command line               */
+    const char *target;         /* the part after "scheme:" ("" for stdout)   */
+    struct fount_encoder enc;   /* --format / --dialect, or from the target's extension */
+    int format_given;           /* --format was given                         */
+    int force;                  /* --force: overwrite existing files          */
+    int replace, append;        /* --replace, --append (databases)            */
+    int durable;                /* --sqlite-durable                           */
+    int shard_k, shard_n;
+    const struct fount_relation *const *rels; /* every relation this run writes, parents first */
+    size_t nrels;
+};
+
+struct fount_sink_type {
+    const char *name;           /* the URI scheme: "file", "sqlite", "null"   */
+    const char *desc;           /* one line for `fount sinks`                 */
+    const struct fount_opt *opts; /* ends with {0}; unknown keys are rejected */
+    size_t ctx_size;
+    /* Check the target and prepare (refuse to clobber existing data here: nothing written yet). */
+    int (*open)(void *ctx, const struct sink_args *a, struct fount_err *err);
+    /* A relation starts (may be NULL). */
+    int (*begin)(void *ctx, const struct fount_relation *rel, struct fount_err *err);
+    int (*write_batch)(void *ctx, const struct fount_batch *b, size_t *accepted,
+                       struct fount_err *err);
+    /* A relation ends (may be NULL): create indexes, close its file... */
+    int (*end)(void *ctx, const struct fount_relation *rel, struct fount_err *err);
+    int (*flush)(void *ctx, int timeout_ms, struct fount_err *err); /* may be NULL */
+    void (*close)(void *ctx);
+    /* Byte sinks: encode a batch on a worker thread (NULL for typed sinks such as SQLite). */
+    int (*encode)(const void *ctx, const struct fount_batch *b, struct buf *out);
+    /* Databases, for --append: how many rows the relation's table already holds (after open).
+     * NULL: the sink cannot append. */
+    int (*existing_rows)(void *ctx, const struct fount_relation *rel, uint64_t *n,
+                         struct fount_err *err);
+};
+
+/* registry.c */
+const struct fount_sink_type *const *sink_types(size_t *n);
+const struct fount_sink_type *sink_find(const char *name);
+/* Which sink a --to value means: "-", "file:out/", "sqlite:x.db", "x.csv", "x.db", "null"...
+ * Fills *target with the part the sink reads. Returns NULL with a message when it cannot tell. */
+const struct fount_sink_type *sink_resolve(const char *uri, const char **target,
+                                           struct fount_err *err);
+/* Apply defaults, then "key=value" options, to ctx by the type's option table. An unknown key
+ * or a bad value is an error that names it and lists the accepted keys. */
+int sink_set_opts(const struct fount_sink_type *t, void *ctx, char *const *kv, size_t n,
+                  struct fount_err *err);
+/* Frees OPT_STR values sink_set_opts allocated. */
+void sink_free_opts(const struct fount_sink_type *t, void *ctx);
+
+extern const struct fount_sink_type file_sink_type;
+extern const struct fount_sink_type null_sink_type;
+
+#endif
