@@ -198,6 +198,8 @@ static double zipf_hinv(double y, double s)
     return exp(helper1(t) * y);
 }
 
+static void build_alias(struct dist *d, const double *w, size_t n);
+
 static void zipf_init(struct dist *d)
 {
     double s = d->p[0];
@@ -207,6 +209,16 @@ static void zipf_init(struct dist *d)
     d->c[2] = zipf_hint(1.5, s) - 1;
     d->c[3] = zipf_hint(d->p[1] + 0.5, s);
     d->c[4] = 2 - zipf_hinv(zipf_hint(2.5, s) - zipf_h(2, s), s);
+    /* Up to 2^16 ranks an alias table (at most 512 KiB) is faster than rejection-inversion's
+     * log and exp per draw. */
+    if (d->p[1] <= 65536) {
+        size_t n = (size_t)d->p[1], k;
+        double *w = xmalloc(n * sizeof *w);
+        for (k = 0; k < n; k++)
+            w[k] = pow((double)(k + 1), -s);
+        build_alias(d, w, n);
+        free(w);
+    }
 }
 
 /* Constants of Hormann's PTRS, "The transformed rejection method for generating Poisson random
@@ -282,7 +294,65 @@ static int set_cum(struct dist *d, const double *w, size_t n, const char *what, 
         d->cum[i] = run / total;
     }
     d->cum[n - 1] = 1;
+    if (n <= UINT32_MAX)
+        build_alias(d, w, n);
     return 0;
+}
+
+/* Vose's alias method: after it, index i is kept when a uniform 32-bit draw is below prob[i],
+ * else alias[i] is taken. A zero weight is never kept and never an alias, so never picked. */
+static void build_alias(struct dist *d, const double *w, size_t n)
+{
+    double total = 0, *q = xmalloc(n * sizeof *q);
+    size_t *small = xmalloc(n * sizeof *small), *large = xmalloc(n * sizeof *large);
+    size_t ns = 0, nl = 0, i, first_pos = 0;
+
+    for (i = 0; i < n; i++)
+        total += w[i];
+    for (i = n; i-- > 0;)
+        if (w[i] > 0)
+            first_pos = i;
+    d->na = n;
+    d->alias_prob = xmalloc(n * sizeof *d->alias_prob);
+    d->alias_idx = xmalloc(n * sizeof *d->alias_idx);
+    for (i = 0; i < n; i++) {
+        q[i] = w[i] / total * (double)n;
+        if (q[i] < 1)
+            small[ns++] = i;
+        else
+            large[nl++] = i;
+    }
+    while (ns && nl) {
+        size_t s = small[--ns], l = large[nl - 1];
+        d->alias_prob[s] = (uint32_t)(q[s] * 4294967296.0);
+        d->alias_idx[s] = (uint32_t)l;
+        q[l] -= 1 - q[s];
+        if (q[l] < 1) {
+            nl--;
+            small[ns++] = l;
+        }
+    }
+    /* Leftovers are 1 up to rounding: keep them, unless their weight is zero. */
+    while (nl) {
+        size_t l = large[--nl];
+        d->alias_prob[l] = UINT32_MAX;
+        d->alias_idx[l] = (uint32_t)l;
+    }
+    while (ns) {
+        size_t s = small[--ns];
+        d->alias_prob[s] = w[s] > 0 ? UINT32_MAX : 0;
+        d->alias_idx[s] = (uint32_t)(w[s] > 0 ? s : first_pos);
+    }
+    free(q);
+    free(small);
+    free(large);
+}
+
+static size_t alias_pick(const struct dist *d, struct pcg32 *r)
+{
+    size_t i = pcg32_bounded(r, (uint32_t)d->na);
+
+    return pcg32_next(r) < d->alias_prob[i] ? i : d->alias_idx[i];
 }
 
 /* what is "weights[2]" or "buckets[2]: weight". */
@@ -372,8 +442,11 @@ void dist_free(struct dist *d)
     free(d->lo);
     free(d->hi);
     free(d->cum);
+    free(d->alias_prob);
+    free(d->alias_idx);
     d->values = d->lo = d->hi = d->cum = NULL;
-    d->n = 0;
+    d->alias_prob = d->alias_idx = NULL;
+    d->n = d->na = 0;
 }
 
 /* ---------- sampling ---------- */
@@ -501,6 +574,8 @@ size_t dist_pick(const struct dist *d, struct pcg32 *r)
 
     if (d->n == 0)
         return 0;
+    if (d->na)
+        return alias_pick(d, r);
     hi = d->n - 1;
     u = pcg32_double(r);
     while (lo < hi) { /* the first i with u < cum[i]; cum[n - 1] == 1 > u */
@@ -529,7 +604,7 @@ double dist_sample(const struct dist *d, struct pcg32 *r)
     case DIST_PARETO:
         return d->p[0] * exp(-log(pcg32_double_open(r)) / d->p[1]);
     case DIST_ZIPF:
-        return zipf_sample(d, r);
+        return d->na ? (double)alias_pick(d, r) + 1 : zipf_sample(d, r);
     case DIST_POISSON:
         return d->p[0] < POISSON_PTRS_MIN ? poisson_knuth(d, r) : poisson_ptrs(d, r);
     case DIST_GEOMETRIC:

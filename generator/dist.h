@@ -45,6 +45,10 @@ struct dist {
     double *values;           /* weighted: the values                                     */
     double *lo, *hi;          /* histogram: bucket bounds                                 */
     double *cum;              /* cumulative normalised weights, cum[n-1] == 1             */
+    /* Walker/Vose alias table, O(1) picks: weighted, histogram, and zipf with n <= 2^16 */
+    size_t na;
+    uint32_t *alias_prob;     /* keep index i when a 32-bit draw is below this          */
+    uint32_t *alias_idx;      /* else take this index                                   */
     double c[8];              /* precomputed constants (zipf rejection-inversion, ...)    */
 };
 

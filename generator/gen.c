@@ -24,13 +24,23 @@ void gen_buf_free(struct gen_buf *gb)
     arena_free(&gb->arena);
 }
 
+/* Round half away from zero, clamped to [lo, hi]. Inline: llround is a libm call per value. */
 static int64_t clamp64(double x, int64_t lo, int64_t hi)
 {
+    int64_t i;
+    double frac;
+
     if (!(x >= (double)lo)) /* also NaN */
         return lo;
     if (x >= (double)hi)
         return hi;
-    return llround(x);
+    i = (int64_t)x; /* truncates toward zero; |x| < 2^63 here */
+    frac = x - (double)i;
+    if (frac >= 0.5)
+        i++;
+    else if (frac <= -0.5)
+        i--;
+    return i < lo ? lo : i > hi ? hi : i;
 }
 
 /* Uniform in [lo, hi], for any span. */

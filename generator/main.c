@@ -245,15 +245,25 @@ static struct plan *load(const char *path)
     return p;
 }
 
+static int select_entities(const struct cli *c, const struct plan *p, int **out, size_t *n);
+
 static struct plan *load_prepared(const struct cli *c)
 {
     struct plan *p = load(c->profile);
     struct fount_err err;
+    int *only = NULL;
+    size_t nonly = 0;
 
     if (!p)
         exit(EXIT_USAGE);
     if (c->seed_given)
         plan_set_seed(p, c->seed);
+    if (select_entities(c, p, &only, &nonly)) {
+        plan_free(p);
+        exit(EXIT_USAGE);
+    }
+    plan_select(p, only, nonly);
+    free(only);
     if (plan_prepare(p, c->scale, c->threads, NULL, &err)) {
         fprintf(stderr, "%s: %s\n", c->profile, err.msg);
         plan_free(p);

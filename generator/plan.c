@@ -189,6 +189,30 @@ static int prepare_unique(struct entity *e, struct field *f, struct fount_err *e
     return 0;
 }
 
+static void mark_needed(struct entity *e)
+{
+    size_t j;
+
+    if (!e->unused)
+        return;
+    e->unused = 0;
+    if (e->parent)
+        mark_needed(e->parent);
+    for (j = 0; j < e->nfields; j++)
+        if (e->fields[j].gen == GEN_REF && e->fields[j].target)
+            mark_needed(e->fields[j].target);
+}
+
+void plan_select(struct plan *p, const int *only, size_t nonly)
+{
+    size_t i;
+
+    for (i = 0; i < p->nents; i++)
+        p->ents[i].unused = only != NULL;
+    for (i = 0; only && i < nonly; i++)
+        mark_needed(&p->ents[only[i]]);
+}
+
 /* The first child row of parent row ps: the children of every parent before it. */
 static uint64_t first_child_of(const struct entity *e, uint64_t ps)
 {
@@ -218,6 +242,9 @@ int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *exis
                 return -1;
             }
             e->count = e->start_row + (uint64_t)c;
+        } else if (e->unused) {
+            e->count = 0; /* not counted: this run neither writes nor references it */
+            e->nblocks = 0;
         } else {
             prepare_per(e, threads);
             e->start_row = first_child_of(e, e->parent->start_row);

@@ -134,6 +134,7 @@ struct entity {
     uint64_t nblocks;
     uint64_t *prefix;        /* prefix[b]: rows of this entity before parent block b (nblocks+1) */
     uint64_t start_row;      /* --append: rows below this exist already and are not made */
+    int unused;              /* plan_select: neither written nor referenced by this run */
 };
 
 struct plan {
@@ -157,6 +158,9 @@ uint64_t plan_children_of(const struct entity *e, uint64_t p);
 
 /* Set the seed (recomputes every key), the scale, then count children: call before generating. */
 void plan_set_seed(struct plan *p, uint64_t seed);
+/* --only: mark the entities a run neither writes nor needs (as a parent or ref target), so
+ * plan_prepare does not count their rows. only: entity indexes; NULL selects all. */
+void plan_select(struct plan *p, const int *only, size_t nonly);
 /* Applies scale and computes per-parent prefix sums. threads: how many to use for the count.
  * existing (--append, or NULL): rows each entity (by index) already has; a plain entity then makes
  * its count more rows after them, a "per" entity the children of its parent's new rows. */
