@@ -554,6 +554,36 @@ static int parse_template(struct pctx *c, struct entity *e, struct field *f, con
     return 0;
 }
 
+static int parse_event_time(struct pctx *c, struct entity *e, struct field *f, const cJSON *spec,
+                            const char *path)
+{
+    struct fount_column *col = col_of(e, f);
+    const char *prec = NULL;
+    char p[PATH_MAX_LEN];
+
+    col->type = FV_TIMESTAMP;
+    col->ts_digits = 3;
+    f->step = 1000;
+    if (strcmp(e->section, "streams") != 0) {
+        perr(c, pjoin(p, path, "type"), "event_time exists only in streams (use timestamp)");
+        return -1;
+    }
+    if (pstr(c, spec, path, "precision", 0, &prec) == 1) {
+        if (strcmp(prec, "s") == 0)
+            f->step = 1000000, col->ts_digits = 0;
+        else if (strcmp(prec, "ms") == 0)
+            f->step = 1000, col->ts_digits = 3;
+        else if (strcmp(prec, "us") == 0)
+            f->step = 1, col->ts_digits = 6;
+        else {
+            perr_val(c, pjoin(p, path, "precision"), "expected \"s\", \"ms\" or \"us\", got \"%s\"",
+                     prec);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int parse_ref(struct pctx *c, struct entity *e, struct field *f, const cJSON *spec,
                      const char *path)
 {
@@ -615,6 +645,8 @@ const struct gen_def gen_defs[] = {
     {"ref", GEN_REF, {"entity", "field", "distribution", NULL}, parse_ref,
      "the key of a row of another entity (a foreign key)"},
     {"const", GEN_CONST, {"value", NULL}, parse_const, "the same value in every row"},
+    {"event_time", GEN_EVENT_TIME, {"precision", NULL}, parse_event_time,
+     "streams: the event's time on the simulated clock (precision s, ms or us)"},
 };
 const size_t gen_defs_len = sizeof gen_defs / sizeof gen_defs[0];
 

@@ -7,11 +7,14 @@
 #include <stdlib.h>
 
 #include "gen_ext.h"
+#include "stream.h"
 
 void gen_buf_init(struct gen_buf *gb)
 {
     gb->vals = NULL;
     gb->cap = 0;
+    gb->times = NULL;
+    gb->tcap = 0;
     arena_init(&gb->arena, 256 * 1024);
 }
 
@@ -21,6 +24,8 @@ void gen_buf_free(struct gen_buf *gb)
         return;
     free(gb->vals);
     gb->vals = NULL;
+    free(gb->times);
+    gb->times = NULL;
     arena_free(&gb->arena);
 }
 
@@ -277,6 +282,10 @@ static void eval(const struct entity *e, const struct field *f, const struct row
     case GEN_EXT:
         gen_ext_eval(e, f, row, vals, out, a);
         break;
+    case GEN_EVENT_TIME:
+        out->type = FV_TIMESTAMP;
+        out->v.i = pos->time - (pos->time % f->step + f->step) % f->step; /* floor to precision */
+        break;
     }
 }
 
@@ -295,7 +304,7 @@ void gen_value_at(const struct entity *e, int fi, uint64_t row, struct fount_val
                   struct arena *a)
 {
     const struct field *f = &e->fields[fi];
-    struct rowpos pos = {row, 0, 0};
+    struct rowpos pos = {row, 0, 0, 0};
     struct fount_value *vals;
     size_t i;
 
@@ -324,10 +333,40 @@ static struct fount_value *reserve_vals(struct gen_buf *gb, size_t n)
     return gb->vals;
 }
 
+/* Windows [c * per_block, ...) of a stream: counts, sorted times, then rows; stops at n rows
+ * (an --events bound may end the stream inside a window). */
+static void gen_stream_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, uint64_t first,
+                             uint64_t n)
+{
+    const struct stream *s = e->stream;
+    uint64_t w = c * e->per_block, wend = w + e->per_block, done = 0, k, j;
+    struct rowpos pos = {first, 0, 0, 0};
+
+    if (wend > s->nwindows)
+        wend = s->nwindows;
+    for (; w < wend && done < n; w++) {
+        k = stream_window_count(s, w);
+        if (!k)
+            continue;
+        if (k > gb->tcap) {
+            gb->tcap = k + k / 2;
+            gb->times = xrealloc(gb->times, gb->tcap * sizeof *gb->times);
+        }
+        stream_window_times(s, w, k, gb->times);
+        pos.parent = w;
+        for (j = 0; j < k && done < n; j++, done++) {
+            pos.child = j;
+            pos.time = gb->times[j];
+            gen_row(e, &pos, gb->vals + done * e->nfields, &gb->arena);
+            pos.row++;
+        }
+    }
+}
+
 void gen_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, struct fount_batch *b)
 {
     uint64_t first, n, i;
-    struct rowpos pos = {0, 0, 0};
+    struct rowpos pos = {0, 0, 0, 0};
     struct fount_value *v;
 
     arena_reset(&gb->arena);
@@ -339,6 +378,10 @@ void gen_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, struct fo
     b->nrows = (size_t)n;
     b->vals = v;
     b->first_of_relation = (c == 0);
+    if (e->stream) {
+        gen_stream_chunk(e, c, gb, first, n);
+        return;
+    }
     if (!e->parent) {
         for (i = 0; i < n; i++) {
             pos.row = first + i;

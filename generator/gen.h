@@ -11,6 +11,7 @@ struct rowpos {
     uint64_t row;    /* absolute row index in the entity            */
     uint64_t parent; /* "per" entities: the parent row it belongs to */
     uint64_t child;  /* "per" entities: its index within the parent  */
+    int64_t time;    /* streams: the event time (us)                 */
 };
 
 /* A worker's reusable space for one chunk. */
@@ -18,6 +19,8 @@ struct gen_buf {
     struct fount_value *vals;
     size_t cap;             /* values */
     struct arena arena;     /* strings of the current chunk */
+    int64_t *times;         /* streams: event times of one window */
+    size_t tcap;
 };
 
 void gen_buf_init(struct gen_buf *gb);

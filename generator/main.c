@@ -58,6 +58,13 @@ static const char usage_run[] =
     "  --sqlite-durable    keep SQLite's full durability (slower)\n"
     "  -o, --sink-opt K=V  a sink option (see `fount sinks`)\n"
     "  --retries N         resends of a batch after a transient failure (default 5)\n"
+    "\n"
+    "streams (see docs/streams.md):\n"
+    "  --duration D        run every stream for D of simulated time (30s, 2h, 7d)\n"
+    "  --events N          stop every stream after N events\n"
+    "  --pace max|realtime max: as fast as possible, event times on the simulated clock\n"
+    "                      (backfill; the default); realtime: events leave on the wall clock\n"
+    "  --speed X           realtime, with the rate curve X times faster\n"
     "  --quiet             no progress line and no summary\n"
     "\n"
     "Exit status: 0 all rows written; 1 rows failed or the sink refused; 2 bad usage or profile\n"
@@ -88,7 +95,10 @@ struct cli {
     int threads, quiet, force, replace, append, durable, retries, nsample;
     uint64_t seed;
     int seed_given;
-    double scale;
+    double scale, speed;
+    int64_t duration_us;
+    uint64_t events;
+    int pace_realtime;
     char **sink_opts;
     size_t nsink_opts;
 };
@@ -208,6 +218,26 @@ static void parse_args(int argc, char **argv, struct cli *c)
             c->scale = strtod(v, &end);
             if (*end || end == v || !(c->scale >= 0) || c->scale > 1e12)
                 die_usage(cmdsp, "--scale takes a number >= 0, got \"%s\"", v);
+        } else if (!strcmp(name, "--duration")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (parse_duration(v, &c->duration_us) || c->duration_us <= 0)
+                die_usage(cmdsp, "--duration takes a duration such as 30s or 2h, got \"%s\"", v);
+        } else if (!strcmp(name, "--events")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (parse_u64(v, &c->events) || !c->events)
+                die_usage(cmdsp, "--events takes a whole number > 0, got \"%s\"", v);
+        } else if (!strcmp(name, "--pace")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (strcmp(v, "max") && strcmp(v, "realtime"))
+                die_usage(cmdsp, "--pace takes max or realtime, got \"%s\"", v);
+            c->pace_realtime = !strcmp(v, "realtime");
+        } else if (!strcmp(name, "--speed")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            char *end;
+            c->speed = strtod(v, &end);
+            if (*end || end == v || !(c->speed > 0) || c->speed > 1e9)
+                die_usage(cmdsp, "--speed takes a number > 0, got \"%s\"", v);
+            c->pace_realtime = 1;
         } else if (!strcmp(name, "-o") || !strcmp(name, "--sink-opt")) {
             c->sink_opts = xrealloc(c->sink_opts, (c->nsink_opts + 1) * sizeof *c->sink_opts);
             c->sink_opts[c->nsink_opts++] = (char *)optval(argc, argv, &i, eq, cmdsp);
@@ -258,6 +288,8 @@ static struct plan *load_prepared(const struct cli *c)
         exit(EXIT_USAGE);
     if (c->seed_given)
         plan_set_seed(p, c->seed);
+    p->duration_override = c->duration_us;
+    p->events_override = c->events;
     if (select_entities(c, p, &only, &nonly)) {
         plan_free(p);
         exit(EXIT_USAGE);
@@ -486,6 +518,8 @@ static int cmd_run(struct cli *c)
     ro.nonly = nonly;
     ro.progress = !c->quiet && isatty(STDERR_FILENO);
     ro.retry_limit = c->retries;
+    ro.pace_realtime = c->pace_realtime;
+    ro.speed = c->speed > 0 ? c->speed : 1;
     ro.sink_label = label;
     rc = runner_run(p, st, ctx, &ro, &res);
     st->close(ctx);
@@ -644,6 +678,7 @@ int main(int argc, char **argv)
     memset(&c, 0, sizeof c);
     c.threads = ncpu > 0 ? (int)ncpu : 1;
     c.scale = 1;
+    c.speed = 0;
     c.retries = 5;
     c.nsample = 10;
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

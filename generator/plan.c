@@ -11,6 +11,7 @@
 
 #include "gen_ext.h"
 #include "profile_priv.h"
+#include "stream.h"
 
 struct entity *plan_entity(const struct plan *p, const char *name)
 {
@@ -36,7 +37,7 @@ uint64_t plan_nchunks(const struct entity *e)
 {
     uint64_t n;
 
-    if (e->parent)
+    if (e->parent || e->stream)
         return e->nblocks;
     n = (e->count + PLAN_CHUNK_ROWS - 1) / PLAN_CHUNK_ROWS;
     return n ? n : 1; /* an empty entity still has one (empty) chunk: its CSV header */
@@ -44,7 +45,7 @@ uint64_t plan_nchunks(const struct entity *e)
 
 void plan_chunk_rows(const struct entity *e, uint64_t c, uint64_t *first, uint64_t *n)
 {
-    if (e->parent) {
+    if (e->parent || e->stream) {
         *first = e->prefix[c];
         *n = e->prefix[c + 1] - e->prefix[c];
         return;
@@ -91,8 +92,15 @@ void plan_set_seed(struct plan *p, uint64_t seed)
     }
 }
 
+/* The rows of unit u: children of parent row u, or events of window u of a stream. */
+static uint64_t unit_rows(const struct entity *e, uint64_t u)
+{
+    return e->stream ? stream_window_count(e->stream, u) : plan_children_of(e, u);
+}
+
 struct count_job {
     const struct entity *e;
+    uint64_t units;    /* parents or windows in all */
     uint64_t b0, b1;   /* blocks [b0, b1) */
     uint64_t *sums;    /* sums[b] for b in [b0, b1) */
 };
@@ -106,33 +114,36 @@ static void *count_blocks(void *arg)
     for (b = j->b0; b < j->b1; b++) {
         uint64_t s = 0;
         pend = (b + 1) * e->per_block;
-        if (pend > e->parent->count)
-            pend = e->parent->count;
+        if (pend > j->units)
+            pend = j->units;
         for (p = b * e->per_block; p < pend; p++)
-            s += plan_children_of(e, p);
+            s += unit_rows(e, p);
         j->sums[b] = s;
     }
     return NULL;
 }
 
-/* Children counts per block of parents, in parallel; then the prefix sums. */
-static void prepare_per(struct entity *e, int threads)
+/* Blocks of about PLAN_CHUNK_ROWS rows, from the mean rows per unit: a function of the profile
+ * only, never of the thread count. */
+static void set_block(struct entity *e, double mean)
 {
-    double mean = e->per_has_dist ? dist_mean(&e->per_dist) : (double)(e->per_min + e->per_max) / 2;
-    uint64_t P = e->parent->count, b;
-    struct count_job jobs[64];
-    pthread_t tid[64];
-    int t, nt;
-
-    if (!(mean >= (double)e->per_min))
-        mean = (double)e->per_min;
-    if (mean > (double)e->per_max)
-        mean = (double)e->per_max;
-    /* Blocks of about PLAN_CHUNK_ROWS children; a function of the profile only, never of threads. */
-    e->per_block = mean >= 1 ? (uint64_t)(PLAN_CHUNK_ROWS / mean) : PLAN_CHUNK_ROWS;
+    e->per_block = mean >= 1 ? (uint64_t)(PLAN_CHUNK_ROWS / mean)
+                             : (mean > 0 ? (uint64_t)(PLAN_CHUNK_ROWS / mean) : PLAN_CHUNK_ROWS);
     if (e->per_block < 1)
         e->per_block = 1;
-    e->nblocks = (P + e->per_block - 1) / e->per_block;
+    if (e->per_block > (1u << 20))
+        e->per_block = 1u << 20;
+}
+
+/* Row counts per block of units, in parallel; then the prefix sums and the entity's count. */
+static void count_units(struct entity *e, uint64_t units, int threads)
+{
+    struct count_job jobs[64];
+    pthread_t tid[64];
+    uint64_t b;
+    int t, nt;
+
+    e->nblocks = (units + e->per_block - 1) / e->per_block;
     if (!e->nblocks)
         e->nblocks = 1;
     free(e->prefix);
@@ -142,6 +153,7 @@ static void prepare_per(struct entity *e, int threads)
         nt = (int)e->nblocks;
     for (t = 0; t < nt; t++) {
         jobs[t].e = e;
+        jobs[t].units = units;
         jobs[t].b0 = e->nblocks * (uint64_t)t / (uint64_t)nt;
         jobs[t].b1 = e->nblocks * (uint64_t)(t + 1) / (uint64_t)nt;
         jobs[t].sums = e->prefix + 1; /* sums[b] lands in prefix[b + 1] */
@@ -155,6 +167,72 @@ static void prepare_per(struct entity *e, int threads)
     for (b = 0; b < e->nblocks; b++)
         e->prefix[b + 1] += e->prefix[b];
     e->count = e->prefix[e->nblocks];
+}
+
+static void prepare_per(struct entity *e, int threads)
+{
+    double mean = e->per_has_dist ? dist_mean(&e->per_dist) : (double)(e->per_min + e->per_max) / 2;
+
+    if (!(mean >= (double)e->per_min))
+        mean = (double)e->per_min;
+    if (mean > (double)e->per_max)
+        mean = (double)e->per_max;
+    set_block(e, mean);
+    count_units(e, e->parent->count, threads);
+}
+
+/* Windows of a stream: as many as its duration covers, or (bounded by events only) as many as it
+ * takes to reach the count, found by doubling. An --events bound also cuts the last window. */
+static int prepare_stream(struct plan *p, struct entity *e, int threads, struct fount_err *err)
+{
+    struct stream *s = e->stream;
+    const struct rate *r = &s->rate;
+    double peak = r->base * (1 + r->daily_amp) * (1 + r->weekly_amp);
+    uint64_t b, maxw = 1ULL << 36;
+    int i;
+
+    s->duration_us = p->duration_override ? p->duration_override : s->duration_us;
+    s->max_events = p->events_override ? p->events_override : s->max_events;
+    if (!s->duration_us && !s->max_events) {
+        fount_err_set(err, "streams.%s: the stream has no end: give it \"duration\", \"end\" or "
+                           "\"events\" (or run with --duration or --events)", e->name);
+        return -1;
+    }
+    if (r->ramp_us && r->ramp_to > peak)
+        peak = r->ramp_to;
+    for (i = 0; i < r->nsteps; i++)
+        if (r->step_rate[i] > peak)
+            peak = r->step_rate[i];
+    set_block(e, peak * (double)s->window_us / 1e6);
+    if (s->duration_us) {
+        s->nwindows = (uint64_t)((s->duration_us + s->window_us - 1) / s->window_us);
+        count_units(e, s->nwindows, threads);
+    } else {
+        double per_w = r->base * (double)s->window_us / 1e6;
+        s->nwindows = per_w > 0 ? (uint64_t)((double)s->max_events / per_w * 1.1) + 1 : 1024;
+        for (;;) {
+            count_units(e, s->nwindows, threads);
+            if (e->count >= s->max_events)
+                break;
+            if (s->nwindows >= maxw) {
+                fount_err_set(err, "streams.%s: the rate is too low to reach %llu events",
+                              e->name, (unsigned long long)s->max_events);
+                return -1;
+            }
+            s->nwindows *= 2;
+        }
+    }
+    if (s->max_events && e->count > s->max_events) {
+        for (b = 0; b <= e->nblocks; b++)
+            if (e->prefix[b] >= s->max_events) {
+                e->prefix[b] = s->max_events;
+                e->nblocks = b ? b : 1;
+                break;
+            }
+        e->prefix[e->nblocks] = s->max_events;
+        e->count = s->max_events;
+    }
+    return 0;
 }
 
 static int prepare_unique(struct entity *e, struct field *f, struct fount_err *err)
@@ -234,7 +312,7 @@ int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *exis
     p->scale = scale;
     for (i = 0; i < p->nents; i++) {
         struct entity *e = &p->ents[p->write_order[i]];
-        if (!e->parent) {
+        if (!e->parent && !e->stream) {
             double c = floor((double)e->base_count * scale + 0.5);
             e->start_row = existing ? existing[e->index] : 0;
             if (c > 9.2e18 || (double)e->start_row + c > 9.2e18) {
@@ -245,6 +323,9 @@ int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *exis
         } else if (e->unused) {
             e->count = 0; /* not counted: this run neither writes nor references it */
             e->nblocks = 0;
+        } else if (e->stream) {
+            if (prepare_stream(p, e, threads, err))
+                return -1;
         } else {
             prepare_per(e, threads);
             e->start_row = first_child_of(e, e->parent->start_row);
@@ -299,6 +380,7 @@ void plan_free(struct plan *p)
         free(e->order);
         free(e->prefix);
         dist_free(&e->per_dist);
+        free(e->stream);
         free(e->name);
     }
     free(p->ents);

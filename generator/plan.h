@@ -29,7 +29,8 @@ enum gen_kind {
     GEN_TEMPLATE,
     GEN_REF,
     GEN_CONST,
-    GEN_EXT       /* a generator from the value library (gen_ext.h) */
+    GEN_EXT,      /* a generator from the value library (gen_ext.h) */
+    GEN_EVENT_TIME /* streams: the event's time on the simulated clock */
 };
 
 /* One piece of a template: literal text, or a field of the same row with an optional filter. */
@@ -110,8 +111,12 @@ struct field {
     size_t ndeps;
 };
 
+struct stream;
+
 struct entity {
     char *name;
+    const char *section;     /* "entities" or "streams": where the profile defines it */
+    struct stream *stream;   /* streams: the clock and the rate curve */
     int index;
     uint64_t count;          /* rows, after --scale (per entities: after plan_prepare) */
     uint64_t base_count;     /* rows as written in the profile */
@@ -146,6 +151,8 @@ struct plan {
     int *write_order;        /* entity indexes, parents first */
     double scale;
     int prepared;
+    int64_t duration_override; /* --duration for every stream (0: the profile's) */
+    uint64_t events_override;  /* --events for every stream (0: the profile's)   */
     struct ext_locale *locale;  /* the profile's default locale mix (value library), or NULL */
 };
 

@@ -4,6 +4,7 @@
 #include "profile.h"
 #include "profile_priv.h"
 #include "gen_ext.h"
+#include "stream.h"
 
 #include <errno.h>
 #include <math.h>
@@ -644,61 +645,72 @@ static void pentity_indexes(struct pctx *c, struct entity *e, const cJSON *idx, 
     }
 }
 
-/* Pass 1: names of entities and fields, so later passes can resolve references in any order. */
-static int pass_names(struct pctx *c, const cJSON *ents)
+/* Pass 1: names of entities, streams and their fields, so later passes can resolve references
+ * in any order. c->specs[i] remembers the JSON of entity i. */
+static int pass_names(struct pctx *c, const cJSON *const *sections, const char *const *names,
+                      size_t nsec)
 {
     const cJSON *it, *fs, *f;
     char p[PATH_MAX_LEN], fp[PATH_MAX_LEN];
     struct plan *pl = c->plan;
+    size_t total = 0, k;
     int bad = 0;
 
-    pl->ents = xcalloc((size_t)cJSON_GetArraySize(ents) + 1, sizeof *pl->ents);
-    cJSON_ArrayForEach(it, ents)
-    {
-        struct entity *e = &pl->ents[pl->nents];
-        size_t i = 0;
-        pjoin(p, "entities", it->string);
-        if (!cJSON_IsObject(it)) {
-            perr(c, p, "expected an object with \"count\" and \"fields\", got %s",
-                 ptype_name(it));
-            bad++;
-            continue;
-        }
-        if (!it->string[0]) {
-            perr(c, p, "an entity needs a non-empty name");
-            bad++;
-            continue;
-        }
-        e->name = xstrdup(it->string);
-        e->index = (int)pl->nents++;
-        e->pk = -1;
-        fs = member(it, "fields");
-        pjoin(fp, p, "fields");
-        if (!fs) {
-            perr(c, p, "missing required key \"fields\" (an object of field definitions)");
-            bad++;
-            continue;
-        }
-        if (!cJSON_IsObject(fs) || cJSON_GetArraySize(fs) == 0) {
-            perr(c, fp, "expected a non-empty object of field definitions");
-            bad++;
-            continue;
-        }
-        e->nfields = (size_t)cJSON_GetArraySize(fs);
-        e->fields = xcalloc(e->nfields, sizeof *e->fields);
-        e->cols = xcalloc(e->nfields, sizeof *e->cols);
-        cJSON_ArrayForEach(f, fs)
+    for (k = 0; k < nsec; k++)
+        total += sections[k] ? (size_t)cJSON_GetArraySize(sections[k]) : 0;
+    pl->ents = xcalloc(total + 1, sizeof *pl->ents);
+    c->specs = xcalloc(total + 1, sizeof *c->specs);
+    for (k = 0; k < nsec; k++)
+        cJSON_ArrayForEach(it, sections[k])
         {
-            e->fields[i].name = xstrdup(f->string);
-            e->fields[i].index = (int)i;
-            e->fields[i].time_field = -1;
-            e->fields[i].target_field = -1;
-            e->cols[i].name = e->fields[i].name;
-            e->cols[i].decimals = -1;
-            e->cols[i].max_len = -1;
-            i++;
+            struct entity *e = &pl->ents[pl->nents];
+            size_t i = 0;
+            pjoin(p, names[k], it->string);
+            if (!cJSON_IsObject(it)) {
+                perr(c, p, "expected an object with %s and \"fields\", got %s",
+                     k ? "\"rate\"" : "\"count\"", ptype_name(it));
+                bad++;
+                continue;
+            }
+            if (!it->string[0] || plan_entity(pl, it->string)) {
+                perr(c, p, it->string[0] ? "the name \"%s\" is taken already (entities and streams "
+                                           "share one namespace)"
+                                         : "a name must not be empty%s", it->string);
+                bad++;
+                continue;
+            }
+            e->name = xstrdup(it->string);
+            e->section = names[k];
+            e->index = (int)pl->nents++;
+            e->pk = -1;
+            c->specs[e->index] = it;
+            fs = member(it, "fields");
+            pjoin(fp, p, "fields");
+            if (!fs) {
+                perr(c, p, "missing required key \"fields\" (an object of field definitions)");
+                bad++;
+                continue;
+            }
+            if (!cJSON_IsObject(fs) || cJSON_GetArraySize(fs) == 0) {
+                perr(c, fp, "expected a non-empty object of field definitions");
+                bad++;
+                continue;
+            }
+            e->nfields = (size_t)cJSON_GetArraySize(fs);
+            e->fields = xcalloc(e->nfields, sizeof *e->fields);
+            e->cols = xcalloc(e->nfields, sizeof *e->cols);
+            cJSON_ArrayForEach(f, fs)
+            {
+                e->fields[i].name = xstrdup(f->string);
+                e->fields[i].index = (int)i;
+                e->fields[i].time_field = -1;
+                e->fields[i].target_field = -1;
+                e->cols[i].name = e->fields[i].name;
+                e->cols[i].decimals = -1;
+                e->cols[i].max_len = -1;
+                i++;
+            }
         }
-    }
     return bad;
 }
 
@@ -778,7 +790,7 @@ static int order_fields(struct pctx *c, struct entity *e)
             if ((size_t)pos[x] < f->ndeps) {
                 int d = f->deps[pos[x]++];
                 if (state[d] == 1) {
-                    pjoin(p, "entities", e->name);
+                    pjoin(p, e->section, e->name);
                     pjoin(p, p, "fields");
                     perr(c, pjoin(p, p, f->name), "fields depend on each other in a cycle "
                                                   "(\"%s\" needs \"%s\", which needs \"%s\")",
@@ -834,7 +846,7 @@ static int order_entities(struct pctx *c)
     if (n < pl->nents) {
         for (i = 0; i < pl->nents; i++)
             if (!state[i]) {
-                perr(c, pjoin(p, "entities", pl->ents[i].name),
+                perr(c, pjoin(p, pl->ents[i].section, pl->ents[i].name),
                      "entities refer to each other in a cycle (one of them must come first)");
                 rc = -1;
                 break;
@@ -860,6 +872,8 @@ static int needs_parent(const struct entity *e, int fi, int depth)
     return 0;
 }
 
+static const char *epath(char *out, const struct entity *e);
+
 /* Checks that need every field compiled: unique templates, ref keys, unique domains. */
 static void check_fields(struct pctx *c, struct entity *e)
 {
@@ -868,7 +882,7 @@ static void check_fields(struct pctx *c, struct entity *e)
 
     for (j = 0; j < e->nfields; j++) {
         struct field *f = &e->fields[j];
-        pjoin(p, "entities", e->name);
+        epath(p, e);
         pjoin(p, p, "fields");
         pjoin(p, p, f->name);
         if (f->gen == GEN_TEMPLATE && f->unique) {
@@ -892,41 +906,49 @@ static void check_fields(struct pctx *c, struct entity *e)
     }
 }
 
-static void pentities(struct pctx *c, const cJSON *ents)
+/* "entities.orders" or "streams.clicks" */
+static const char *epath(char *out, const struct entity *e)
+{
+    return pjoin(out, e->section, e->name);
+}
+
+static void pentities(struct pctx *c, const cJSON *const *sections, const char *const *names,
+                      size_t nsec)
 {
     struct plan *pl = c->plan;
     static const char *const ekeys[] = {"count", "per", "fields", "primary_key", "indexes",
                                         "description", NULL};
+    static const char *const skeys[] = {"start", "duration", "end", "events", "window", "rate",
+                                        "arrival", "key", "fields", "indexes", "description", NULL};
     char p[PATH_MAX_LEN], fp[PATH_MAX_LEN];
     int *ok;
     size_t i, j;
-    const cJSON *it;
 
-    if (pass_names(c, ents))
+    if (pass_names(c, sections, names, nsec))
         return;
     ok = xcalloc(pl->nents + 1, sizeof *ok);
     /* Pass 2: counts, keys and every field's own parameters. */
-    i = 0;
-    cJSON_ArrayForEach(it, ents)
-    {
+    for (i = 0; i < pl->nents; i++) {
         struct entity *e = &pl->ents[i];
-        const cJSON *fs = member(it, "fields"), *f;
+        const cJSON *it = c->specs[i], *fs = member(it, "fields"), *f;
         const char *pk = NULL;
-        int bad = 0;
-        pjoin(p, "entities", e->name);
-        bad += pkeys(c, it, p, ekeys);
-        bad += pentity_count(c, e, it, p) != 0;
-        if (pstr(c, it, p, "primary_key", 0, &pk) == 1) {
-            e->pk = entity_field(e, pk);
-            if (e->pk < 0) {
-                perr_val(c, pjoin(fp, p, "primary_key"), "no field named \"%s\"", pk);
-                bad++;
+        int bad = 0, is_stream = strcmp(e->section, "streams") == 0;
+        epath(p, e);
+        bad += pkeys(c, it, p, is_stream ? skeys : ekeys);
+        if (!is_stream) {
+            bad += pentity_count(c, e, it, p) != 0;
+            if (pstr(c, it, p, "primary_key", 0, &pk) == 1) {
+                e->pk = entity_field(e, pk);
+                if (e->pk < 0) {
+                    perr_val(c, pjoin(fp, p, "primary_key"), "no field named \"%s\"", pk);
+                    bad++;
+                }
+            } else if (!pk) {
+                e->pk = entity_field(e, "id");
             }
-        } else if (!pk) {
-            e->pk = entity_field(e, "id");
+            if (e->pk >= 0)
+                e->cols[e->pk].primary_key = 1;
         }
-        if (e->pk >= 0)
-            e->cols[e->pk].primary_key = 1;
         j = 0;
         cJSON_ArrayForEach(f, fs)
         {
@@ -935,18 +957,17 @@ static void pentities(struct pctx *c, const cJSON *ents)
             bad += pfield(c, e, &e->fields[j], f, fp) != 0;
             j++;
         }
+        if (is_stream)
+            bad += pstream(c, e, it, p) != 0;
         if (member(it, "indexes"))
             pentity_indexes(c, e, member(it, "indexes"), pjoin(fp, p, "indexes"));
         ok[i] = !bad;
-        i++;
     }
     /* Pass 3: what needs other entities: "per" parents and ref targets. */
-    i = 0;
-    cJSON_ArrayForEach(it, ents)
-    {
+    for (i = 0; i < pl->nents; i++) {
         struct entity *e = &pl->ents[i];
-        const cJSON *fs = member(it, "fields"), *f;
-        pjoin(p, "entities", e->name);
+        const cJSON *it = c->specs[i], *fs = member(it, "fields"), *f;
+        epath(p, e);
         if (member(it, "per") && pentity_per(c, e, member(it, "per"), pjoin(fp, p, "per")))
             ok[i] = 0;
         j = 0;
@@ -958,7 +979,6 @@ static void pentities(struct pctx *c, const cJSON *ents)
             if (ok[i] && fl->gen == GEN_REF && field_resolve_ref(c, e, fl, f, fp))
                 ok[i] = 0;
         }
-        i++;
     }
     for (i = 0; i < pl->nents; i++)
         if (ok[i] && !order_fields(c, &pl->ents[i]))
@@ -972,6 +992,8 @@ static void pentities(struct pctx *c, const cJSON *ents)
         e->rel.rows = e->base_count;
         e->rel.indexes = e->indexes;
         e->rel.nindexes = e->nindexes;
+        e->rel.time_col = e->stream ? e->stream->time_field : -1;
+        e->rel.key_col = e->stream ? e->stream->key_field : -1;
     }
     if (!c->nerrs)
         order_entities(c);
@@ -979,9 +1001,12 @@ static void pentities(struct pctx *c, const cJSON *ents)
 
 static void pcompile(struct pctx *c, const cJSON *root)
 {
-    static const char *const keys[] = {"seed", "description", "locale", "entities", NULL};
-    const cJSON *ents;
+    static const char *const keys[] = {"seed", "description", "locale", "entities", "streams",
+                                       NULL};
+    static const char *const names[] = {"entities", "streams"};
+    const cJSON *sec[2];
     int64_t seed = 0;
+    int k;
 
     if (!cJSON_IsObject(root)) {
         perr(c, "", "a profile is a JSON object with \"entities\", got %s", ptype_name(root));
@@ -994,16 +1019,18 @@ static void pcompile(struct pctx *c, const cJSON *root)
     }
     if (member(root, "locale"))
         gen_ext_profile_locale(c, member(root, "locale"), "locale");
-    ents = member(root, "entities");
-    if (!ents) {
-        perr(c, "", "missing required key \"entities\" (an object of entities)");
+    sec[0] = member(root, "entities");
+    sec[1] = member(root, "streams");
+    if (!sec[0] && !sec[1]) {
+        perr(c, "", "missing required key \"entities\" or \"streams\" (objects of relations)");
         return;
     }
-    if (!cJSON_IsObject(ents) || cJSON_GetArraySize(ents) == 0) {
-        perr(c, "entities", "expected a non-empty object of entities");
-        return;
-    }
-    pentities(c, ents);
+    for (k = 0; k < 2; k++)
+        if (sec[k] && (!cJSON_IsObject(sec[k]) || cJSON_GetArraySize(sec[k]) == 0)) {
+            perr(c, names[k], "expected a non-empty object of %s", names[k]);
+            return;
+        }
+    pentities(c, sec, names, 2);
 }
 
 static void flush_errors(struct pctx *c, struct buf *errors, int *nerrors)
@@ -1065,9 +1092,11 @@ struct plan *profile_load_text(const char *name, const char *text, size_t len, s
         goto fail;
     }
     free(c.errs);
+    free(c.specs);
     jsonloc_free(&c.jl);
     return c.plan;
 fail:
+    free(c.specs);
     jsonloc_free(&c.jl);
     plan_free(c.plan);
     return NULL;

@@ -24,6 +24,7 @@ struct pctx {
     struct perr *errs;
     size_t nerrs, caperrs;
     struct plan *plan;
+    const cJSON **specs;  /* the JSON of each entity, by index, while compiling */
 };
 
 /* Report a problem at path (its key; the nearest existing ancestor when the path is absent). */
@@ -56,6 +57,9 @@ const char *ptype_name(const cJSON *v); /* "a string", "a number", ... */
  * range_n: the default zipf n (0: none). Returns 0, or -1 when reported. */
 int pdist(struct pctx *c, const cJSON *node, const char *path, double unit, double range_n,
           struct dist *d);
+
+/* profile_stream.c: the stream keys of streams.NAME (start, bound, rate...). */
+int pstream(struct pctx *c, struct entity *e, const cJSON *spec, const char *path);
 
 /* field.c: the generators a field's "type" may name. */
 struct gen_def {

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "gen.h"
+#include "stream.h"
 
 volatile sig_atomic_t fount_interrupted;
 
@@ -143,43 +144,38 @@ static void nap(double seconds)
     }
 }
 
-/* Hand one batch to the sink, with retries. Returns FOUNT_FATAL when the run must stop. */
-static int deliver(struct runner *r, const struct run_opts *o, struct slot *s, struct rel_stats *rs,
-                   struct run_result *res)
+/* Hand rows [off, end) of a batch to the sink, with retries. Returns FOUNT_FATAL when the run must
+ * stop. The whole batch goes with its encoded bytes; a part goes as a sub-batch without them. */
+static int deliver_range(struct runner *r, const struct run_opts *o, struct slot *s, size_t off,
+                         size_t end, struct rel_stats *rs, struct run_result *res)
 {
     struct fount_batch sub = s->batch;
-    size_t off = 0, n = s->batch.nrows, acc;
+    size_t acc, start = off;
     double backoff = 0.1;
     int attempts = 0, rc = FOUNT_OK;
     struct fount_err err;
 
-    rs->generated += n;
-    if (s->encode_failed) {
-        fprintf(stderr, "fount: %s: a batch of %zu rows of %s is larger than the 256 MiB buffer\n",
-                o->sink_label, n, s->batch.rel->name);
-        rs->failed += n;
-        return FOUNT_FATAL;
-    }
-    while (off < n || (n == 0 && attempts == 0)) {
+    while (off < end || (end == 0 && attempts == 0)) {
         err.msg[0] = '\0';
         acc = 0;
-        if (off) {
+        if (off || end < s->batch.nrows) {
             sub.first_row = s->batch.first_row + off;
-            sub.nrows = n - off;
+            sub.nrows = end - off;
             sub.vals = s->batch.vals + off * s->batch.rel->ncols;
             sub.bytes = NULL;
             sub.nbytes = 0;
-            sub.first_of_relation = 0;
+            sub.first_of_relation = s->batch.first_of_relation && off == 0;
         }
         rc = r->st->write_batch(r->ctx, &sub, &acc, &err);
-        if (acc > n - off)
-            acc = n - off;
+        if (acc > end - off)
+            acc = end - off;
         if (rc == FOUNT_OK)
-            acc = n - off;
+            acc = end - off;
         off += acc;
         rs->delivered += acc;
         if (rc == FOUNT_OK) {
-            rs->bytes += s->batch.nbytes;
+            if (start == 0 && end == s->batch.nrows && sub.bytes)
+                rs->bytes += s->batch.nbytes;
             break;
         }
         if (rc == FOUNT_RETRY && attempts < o->retry_limit && !fount_interrupted) {
@@ -191,7 +187,7 @@ static int deliver(struct runner *r, const struct run_opts *o, struct slot *s, s
             backoff = backoff * 2 > 5 ? 5 : backoff * 2;
             continue;
         }
-        rs->failed += n - off;
+        rs->failed += end - off;
         fprintf(stderr, "fount: %s: %s: %s\n", o->sink_label, s->batch.rel->name,
                 err.msg[0] ? err.msg : "write failed");
         if (rc == FOUNT_FATAL)
@@ -200,6 +196,60 @@ static int deliver(struct runner *r, const struct run_opts *o, struct slot *s, s
         break;
     }
     return FOUNT_OK;
+}
+
+/* Seconds on the run's clock when row i is due: its event time, scaled by --speed, after the
+ * relation started. Rows without a time are due at once. */
+static double due_at(const struct fount_batch *b, size_t i, int64_t sim0, double wall0, double speed)
+{
+    const struct fount_value *v = &b->vals[i * b->rel->ncols + (size_t)b->rel->time_col];
+
+    if (v->type != FV_TIMESTAMP)
+        return 0;
+    return wall0 + (double)(v->v.i - sim0) / 1e6 / speed;
+}
+
+/* --pace realtime: hand over the rows whose time has come, sleep until the next one is due.
+ * Ctrl-C stops the waiting: what was made is then written at once. */
+static int deliver_paced(struct runner *r, const struct run_opts *o, struct slot *s,
+                         const struct entity *e, double wall0, struct rel_stats *rs,
+                         struct run_result *res)
+{
+    size_t off = 0, end, n = s->batch.nrows;
+    int64_t sim0 = e->stream->start_us;
+
+    while (off < n) {
+        double now = now_s(), next;
+        end = off;
+        while (end < n && (fount_interrupted || due_at(&s->batch, end, sim0, wall0, o->speed) <= now))
+            end++;
+        if (end == off) {
+            next = due_at(&s->batch, off, sim0, wall0, o->speed) - now;
+            nap(next > 0.05 ? 0.05 : next);
+            continue;
+        }
+        if (deliver_range(r, o, s, off, end, rs, res) == FOUNT_FATAL) {
+            rs->failed += n - end;
+            return FOUNT_FATAL;
+        }
+        off = end;
+    }
+    return FOUNT_OK;
+}
+
+static int deliver(struct runner *r, const struct run_opts *o, struct slot *s, const struct entity *e,
+                   double wall0, struct rel_stats *rs, struct run_result *res)
+{
+    rs->generated += s->batch.nrows;
+    if (s->encode_failed) {
+        fprintf(stderr, "fount: %s: a batch of %zu rows of %s is larger than the 256 MiB buffer\n",
+                o->sink_label, s->batch.nrows, s->batch.rel->name);
+        rs->failed += s->batch.nrows;
+        return FOUNT_FATAL;
+    }
+    if (o->pace_realtime && e->stream)
+        return deliver_paced(r, o, s, e, wall0, rs, res);
+    return deliver_range(r, o, s, 0, s->batch.nrows, rs, res);
 }
 
 static void progress_line(const struct entity *e, const struct rel_stats *rs, double elapsed)
@@ -280,6 +330,7 @@ static void write_all(struct runner *r, const struct run_opts *o, struct run_res
         struct rel_stats *rs = &res->rel[e->index];
         uint64_t tend = r->rt[i].t0 + (r->rt[i].c1 - r->rt[i].c0);
         int stopped = 0;
+        double wall0 = now_s(); /* realtime pacing starts with the relation */
         rs->written = 1;
         err.msg[0] = '\0';
         if (r->st->begin && r->st->begin(r->ctx, &e->rel, &err)) {
@@ -293,7 +344,7 @@ static void write_all(struct runner *r, const struct run_opts *o, struct run_res
                 stopped = 1;
                 break;
             }
-            if (deliver(r, o, s, rs, res) == FOUNT_FATAL) {
+            if (deliver(r, o, s, e, wall0, rs, res) == FOUNT_FATAL) {
                 res->fatal = 1;
                 release(r, s, t);
                 set_stop(r);

@@ -22,6 +22,8 @@ struct run_opts {
     int progress;             /* 1: a refreshed progress line on stderr             */
     int retry_limit;          /* resends of one batch after FOUNT_RETRY             */
     const char *sink_label;   /* "file.0": in front of the sink's messages          */
+    int pace_realtime;        /* streams leave at their event time on the wall clock */
+    double speed;             /* realtime: simulated seconds per wall-clock second   */
 };
 
 struct rel_stats {

@@ -57,6 +57,8 @@ struct fount_relation {
     uint64_t rows;            /* rows this run will make of it (after --scale, --shard) */
     char *const *indexes;     /* secondary indexes asked for: "col" or "col1,col2"      */
     size_t nindexes;
+    int time_col;             /* streams: the event time column, else -1               */
+    int key_col;              /* streams: the partitioning key column, else -1         */
 };
 
 /* A batch: consecutive rows of one relation, owned by the runner. */
