@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "gen_ext.h"
+#include "series.h"
 #include "stream.h"
 
 void gen_buf_init(struct gen_buf *gb)
@@ -282,6 +283,28 @@ static void eval(const struct entity *e, const struct field *f, const struct row
     case GEN_EXT:
         gen_ext_eval(e, f, row, vals, out, a);
         break;
+    case GEN_SERIES_TIME:
+        out->type = FV_TIMESTAMP;
+        out->v.i = pos->time;
+        break;
+    case GEN_SERIES_TAG:
+        out->type = FV_STRING;
+        out->v.s = series_tag(e->series, pos->parent, (size_t)f->imin, &out->len);
+        break;
+    case GEN_SERIES_VALUE: {
+        const char *label;
+        out->type = FV_DOUBLE;
+        out->v.d = series_value(e->series, pos->parent, pos->child, pos->time, &label);
+        break;
+    }
+    case GEN_SERIES_LABEL: {
+        const char *label;
+        series_value(e->series, pos->parent, pos->child, pos->time, &label);
+        out->type = label ? FV_STRING : FV_NULL;
+        out->v.s = label;
+        out->len = label ? (uint32_t)strlen(label) : 0;
+        break;
+    }
     case GEN_EVENT_TIME:
         out->type = FV_TIMESTAMP;
         out->v.i = pos->time - (pos->time % f->step + f->step) % f->step; /* floor to precision */
@@ -363,6 +386,28 @@ static void gen_stream_chunk(const struct entity *e, uint64_t c, struct gen_buf 
     }
 }
 
+/* Steps [c * per_block, ...) of a series family: every series at each step, less the gaps.
+ * pos.parent is the series, pos.child the step. */
+static void gen_series_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, uint64_t first)
+{
+    const struct series *s = e->series;
+    uint64_t t = c * e->per_block, tend = t + e->per_block, i, done = 0;
+    struct rowpos pos = {first, 0, 0, 0};
+
+    if (tend > s->nsteps)
+        tend = s->nsteps;
+    for (; t < tend; t++)
+        for (i = 0; i < s->nseries; i++) {
+            if (series_gap(s, i, t))
+                continue;
+            pos.parent = i;
+            pos.child = t;
+            pos.time = series_time(s, i, t);
+            gen_row(e, &pos, gb->vals + done++ * e->nfields, &gb->arena);
+            pos.row++;
+        }
+}
+
 void gen_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, struct fount_batch *b)
 {
     uint64_t first, n, i;
@@ -380,6 +425,10 @@ void gen_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, struct fo
     b->first_of_relation = (c == 0);
     if (e->stream) {
         gen_stream_chunk(e, c, gb, first, n);
+        return;
+    }
+    if (e->series) {
+        gen_series_chunk(e, c, gb, first);
         return;
     }
     if (!e->parent) {

@@ -312,7 +312,7 @@ static int cmd_check(struct cli *c)
 
     for (i = 0; i < p->nents; i++)
         total += p->ents[i].count;
-    printf("%s: ok: %zu entities, %llu rows\n", c->profile, p->nents, (unsigned long long)total);
+    printf("%s: ok: %zu relations, %llu rows\n", c->profile, p->nents, (unsigned long long)total);
     for (i = 0; i < p->nents; i++) {
         const struct entity *e = &p->ents[p->write_order[i]];
         printf("  %-24s %12llu rows  %zu fields%s%s\n", e->name, (unsigned long long)e->count,

@@ -11,6 +11,7 @@
 
 #include "gen_ext.h"
 #include "profile_priv.h"
+#include "series.h"
 #include "stream.h"
 
 struct entity *plan_entity(const struct plan *p, const char *name)
@@ -37,7 +38,7 @@ uint64_t plan_nchunks(const struct entity *e)
 {
     uint64_t n;
 
-    if (e->parent || e->stream)
+    if (e->parent || e->stream || e->series)
         return e->nblocks;
     n = (e->count + PLAN_CHUNK_ROWS - 1) / PLAN_CHUNK_ROWS;
     return n ? n : 1; /* an empty entity still has one (empty) chunk: its CSV header */
@@ -45,7 +46,7 @@ uint64_t plan_nchunks(const struct entity *e)
 
 void plan_chunk_rows(const struct entity *e, uint64_t c, uint64_t *first, uint64_t *n)
 {
-    if (e->parent || e->stream) {
+    if (e->parent || e->stream || e->series) {
         *first = e->prefix[c];
         *n = e->prefix[c + 1] - e->prefix[c];
         return;
@@ -89,12 +90,21 @@ void plan_set_seed(struct plan *p, uint64_t seed)
             if (e->fields[j].ext)
                 gen_ext_reseed(e->fields[j].ext, seed, e->name, e->fields[j].name);
         }
+        if (e->stream) {
+            e->stream->count_key = fount_key(seed, e->name, "", "count");
+            e->stream->time_key = fount_key(seed, e->name, "", "time");
+            e->stream->rate.burst_key = fount_key(seed, e->name, "", "burst");
+        }
+        if (e->series)
+            series_reseed(e->series, seed, e->name);
     }
 }
 
 /* The rows of unit u: children of parent row u, or events of window u of a stream. */
 static uint64_t unit_rows(const struct entity *e, uint64_t u)
 {
+    if (e->series)
+        return series_step_count(e->series, u);
     return e->stream ? stream_window_count(e->stream, u) : plan_children_of(e, u);
 }
 
@@ -304,6 +314,23 @@ static uint64_t first_child_of(const struct entity *e, uint64_t ps)
     return row;
 }
 
+/* Steps of a series family: its duration over the interval; a chunk holds whole steps. */
+static int prepare_series(struct plan *p, struct entity *e, int threads, struct fount_err *err)
+{
+    struct series *s = e->series;
+    int64_t dur = p->duration_override ? p->duration_override : s->duration_us;
+
+    if (dur <= 0) {
+        fount_err_set(err, "series.%s: no end: give it \"duration\" (or run with --duration)",
+                      e->name);
+        return -1;
+    }
+    s->nsteps = (uint64_t)((dur + s->interval_us - 1) / s->interval_us);
+    set_block(e, (double)s->nseries);
+    count_units(e, s->nsteps, threads);
+    return 0;
+}
+
 int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *existing,
                  struct fount_err *err)
 {
@@ -312,7 +339,7 @@ int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *exis
     p->scale = scale;
     for (i = 0; i < p->nents; i++) {
         struct entity *e = &p->ents[p->write_order[i]];
-        if (!e->parent && !e->stream) {
+        if (!e->parent && !e->stream && !e->series) {
             double c = floor((double)e->base_count * scale + 0.5);
             e->start_row = existing ? existing[e->index] : 0;
             if (c > 9.2e18 || (double)e->start_row + c > 9.2e18) {
@@ -325,6 +352,9 @@ int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *exis
             e->nblocks = 0;
         } else if (e->stream) {
             if (prepare_stream(p, e, threads, err))
+                return -1;
+        } else if (e->series) {
+            if (prepare_series(p, e, threads, err))
                 return -1;
         } else {
             prepare_per(e, threads);
@@ -381,6 +411,7 @@ void plan_free(struct plan *p)
         free(e->prefix);
         dist_free(&e->per_dist);
         free(e->stream);
+        series_free(e->series);
         free(e->name);
     }
     free(p->ents);

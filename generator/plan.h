@@ -30,7 +30,11 @@ enum gen_kind {
     GEN_REF,
     GEN_CONST,
     GEN_EXT,      /* a generator from the value library (gen_ext.h) */
-    GEN_EVENT_TIME /* streams: the event's time on the simulated clock */
+    GEN_EVENT_TIME, /* streams: the event's time on the simulated clock */
+    GEN_SERIES_TIME, /* series: the point's time                         */
+    GEN_SERIES_TAG,  /* series: tag imin of the point's series           */
+    GEN_SERIES_VALUE,
+    GEN_SERIES_LABEL /* series: the anomaly in force, or NULL            */
 };
 
 /* One piece of a template: literal text, or a field of the same row with an optional filter. */
@@ -112,11 +116,13 @@ struct field {
 };
 
 struct stream;
+struct series;
 
 struct entity {
     char *name;
     const char *section;     /* "entities" or "streams": where the profile defines it */
     struct stream *stream;   /* streams: the clock and the rate curve */
+    struct series *series;   /* series: tags, clock and value model */
     int index;
     uint64_t count;          /* rows, after --scale (per entities: after plan_prepare) */
     uint64_t base_count;     /* rows as written in the profile */

@@ -4,6 +4,7 @@
 #include "profile.h"
 #include "profile_priv.h"
 #include "gen_ext.h"
+#include "series.h"
 #include "stream.h"
 
 #include <errno.h>
@@ -684,6 +685,10 @@ static int pass_names(struct pctx *c, const cJSON *const *sections, const char *
             e->index = (int)pl->nents++;
             e->pk = -1;
             c->specs[e->index] = it;
+            if (strcmp(names[k], "series") == 0) { /* columns come from tags, not "fields" */
+                bad += pseries(c, e, it, p) != 0;
+                continue;
+            }
             fs = member(it, "fields");
             pjoin(fp, p, "fields");
             if (!fs) {
@@ -933,6 +938,10 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
         const cJSON *it = c->specs[i], *fs = member(it, "fields"), *f;
         const char *pk = NULL;
         int bad = 0, is_stream = strcmp(e->section, "streams") == 0;
+        if (e->series) {
+            ok[i] = 1;
+            continue;
+        }
         epath(p, e);
         bad += pkeys(c, it, p, is_stream ? skeys : ekeys);
         if (!is_stream) {
@@ -992,7 +1001,7 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
         e->rel.rows = e->base_count;
         e->rel.indexes = e->indexes;
         e->rel.nindexes = e->nindexes;
-        e->rel.time_col = e->stream ? e->stream->time_field : -1;
+        e->rel.time_col = e->stream ? e->stream->time_field : e->series ? e->series->time_field : -1;
         e->rel.key_col = e->stream ? e->stream->key_field : -1;
     }
     if (!c->nerrs)
@@ -1002,9 +1011,9 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
 static void pcompile(struct pctx *c, const cJSON *root)
 {
     static const char *const keys[] = {"seed", "description", "locale", "entities", "streams",
-                                       NULL};
-    static const char *const names[] = {"entities", "streams"};
-    const cJSON *sec[2];
+                                       "series", NULL};
+    static const char *const names[] = {"entities", "streams", "series"};
+    const cJSON *sec[3];
     int64_t seed = 0;
     int k;
 
@@ -1021,16 +1030,18 @@ static void pcompile(struct pctx *c, const cJSON *root)
         gen_ext_profile_locale(c, member(root, "locale"), "locale");
     sec[0] = member(root, "entities");
     sec[1] = member(root, "streams");
-    if (!sec[0] && !sec[1]) {
-        perr(c, "", "missing required key \"entities\" or \"streams\" (objects of relations)");
+    sec[2] = member(root, "series");
+    if (!sec[0] && !sec[1] && !sec[2]) {
+        perr(c, "", "missing required key \"entities\", \"streams\" or \"series\" (objects of "
+                    "relations)");
         return;
     }
-    for (k = 0; k < 2; k++)
+    for (k = 0; k < 3; k++)
         if (sec[k] && (!cJSON_IsObject(sec[k]) || cJSON_GetArraySize(sec[k]) == 0)) {
             perr(c, names[k], "expected a non-empty object of %s", names[k]);
             return;
         }
-    pentities(c, sec, names, 2);
+    pentities(c, sec, names, 3);
 }
 
 static void flush_errors(struct pctx *c, struct buf *errors, int *nerrors)
