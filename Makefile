@@ -14,10 +14,11 @@ ifneq ($(SANITIZE),)
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-PKGS = libcjson sqlite3
+PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_GNU_SOURCE $(if $(wildcard sinks/sqlite.c),-DFOUNT_WITH_SQLITE) $(PKG_CFLAGS)
+CPPFLAGS += $(if $(wildcard sinks/pgsql.c),-DFOUNT_WITH_PGSQL) $(if $(wildcard sinks/mysql.c),-DFOUNT_WITH_MYSQL)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) $(wildcard generator/ext/*.c) \
@@ -32,7 +33,8 @@ FOUNT = $(O)/fount
 all: fount
 
 fount: $(FOUNT)
-	@if [ "$(O)" = build ]; then cp $(FOUNT) fount; fi
+	@# a rename, not cp: a running ./fount would make cp fail with "Text file busy"
+	@if [ "$(O)" = build ]; then cp $(FOUNT) fount.tmp && mv -f fount.tmp fount; fi
 
 $(FOUNT): $(O)/generator/main.o $(O)/libfount.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "gen_ext.h"
+#include "fault.h"
 #include "series.h"
 #include "stream.h"
 
@@ -16,6 +17,10 @@ void gen_buf_init(struct gen_buf *gb)
     gb->cap = 0;
     gb->times = NULL;
     gb->tcap = 0;
+    gb->flags = gb->version = NULL;
+    gb->fcap = 0;
+    gb->dups = NULL;
+    gb->dcap = 0;
     arena_init(&gb->arena, 256 * 1024);
 }
 
@@ -27,6 +32,11 @@ void gen_buf_free(struct gen_buf *gb)
     gb->vals = NULL;
     free(gb->times);
     gb->times = NULL;
+    free(gb->flags);
+    free(gb->version);
+    free(gb->dups);
+    gb->flags = gb->version = NULL;
+    gb->dups = NULL;
     arena_free(&gb->arena);
 }
 
@@ -305,6 +315,13 @@ static void eval(const struct entity *e, const struct field *f, const struct row
         out->len = label ? (uint32_t)strlen(label) : 0;
         break;
     }
+    case GEN_COPY:
+        *out = vals[f->deps[0]];
+        break;
+    case GEN_SCHEMA_VERSION:
+        out->type = FV_INT;
+        out->v.i = 1 + fault_version(e->faults, pos->send - e->stream->start_us);
+        break;
     case GEN_EVENT_TIME:
         out->type = FV_TIMESTAMP;
         out->v.i = pos->time - (pos->time % f->step + f->step) % f->step; /* floor to precision */
@@ -327,7 +344,7 @@ void gen_value_at(const struct entity *e, int fi, uint64_t row, struct fount_val
                   struct arena *a)
 {
     const struct field *f = &e->fields[fi];
-    struct rowpos pos = {row, 0, 0, 0};
+    struct rowpos pos = {row, 0, 0, 0, 0};
     struct fount_value *vals;
     size_t i;
 
@@ -356,32 +373,179 @@ static struct fount_value *reserve_vals(struct gen_buf *gb, size_t n)
     return gb->vals;
 }
 
-/* Windows [c * per_block, ...) of a stream: counts, sorted times, then rows; stops at n rows
- * (an --events bound may end the stream inside a window). */
-static void gen_stream_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, uint64_t first,
-                             uint64_t n)
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need > *cap) {
+        *cap = need + need / 2;
+        p = xrealloc(p, *cap * size);
+    }
+    return p;
+}
+
+/* The original index of event ti of window tw: the block's prefix plus the windows before it. */
+static uint64_t original_index(const struct entity *e, uint64_t tw, uint64_t ti)
+{
+    uint64_t blk = tw / e->per_block, n = e->iprefix ? e->iprefix[blk] : e->prefix[blk], w;
+
+    for (w = blk * e->per_block; w < tw; w++)
+        n += stream_window_count(e->stream, w);
+    return n + ti;
+}
+
+/* Faults that change values: nulls, a number sent as text, and schema drift by send time. */
+static uint8_t apply_faults(const struct entity *e, const struct rowpos *pos, struct fount_value *v,
+                            uint8_t *version, struct arena *a)
+{
+    const struct faults *f = e->faults;
+    struct pcg32 g;
+    uint8_t flags = 0;
+    int i, ver;
+
+    if (f->null_rate > 0) {
+        fount_rng_at(&g, f->null_key, pos->row);
+        for (i = 0; i < f->nnull; i++)
+            if (pcg32_double(&g) < f->null_rate && v[f->null_cols[i]].type != FV_NULL) {
+                v[f->null_cols[i]].type = FV_NULL;
+                flags |= ROW_NULLED;
+            }
+    }
+    if (f->malformed_rate > 0) {
+        fount_rng_at(&g, f->bad_key, pos->row);
+        if (pcg32_double(&g) < f->malformed_rate) {
+            int kinds[3], nk = 0;
+            if (f->malformed_kinds & ROW_WRONG_TYPE)
+                kinds[nk++] = ROW_WRONG_TYPE;
+            if (f->malformed_kinds & ROW_TRUNCATED)
+                kinds[nk++] = ROW_TRUNCATED;
+            if (f->malformed_kinds & ROW_BAD_UTF8)
+                kinds[nk++] = ROW_BAD_UTF8;
+            flags |= (uint8_t)kinds[pcg32_bounded(&g, (uint32_t)nk)];
+            if (flags & ROW_WRONG_TYPE) { /* the first number (not the clock) becomes text */
+                flags &= (uint8_t)~ROW_WRONG_TYPE;
+                for (i = 0; i < (int)e->nfields; i++)
+                    if ((v[i].type == FV_INT || v[i].type == FV_DOUBLE || v[i].type == FV_DECIMAL) &&
+                        i != e->stream->time_field) {
+                        char *t = arena_alloc(a, FMT_DOUBLE_MAX + 1);
+                        v[i].len = (uint32_t)fmt_value(t, FMT_DOUBLE_MAX + 1, &v[i], &e->cols[i]);
+                        v[i].type = FV_STRING;
+                        v[i].v.s = t;
+                        flags |= ROW_WRONG_TYPE;
+                        break;
+                    }
+            }
+        }
+    }
+    ver = fault_version(f, pos->send - e->stream->start_us);
+    *version = (uint8_t)ver;
+    if (f->ndrift) {
+        const uint8_t *absent = f->absent + (size_t)ver * e->nfields;
+        for (i = 0; i < (int)e->nfields; i++)
+            if (absent[i])
+                v[i].type = FV_NULL;
+        for (i = 0; i < ver; i++) { /* type changes in force: the value travels as text */
+            int col = f->drift[i].col;
+            if (f->drift[i].kind == DRIFT_TYPE && v[col].type != FV_NULL &&
+                v[col].type != FV_STRING) {
+                char *t = arena_alloc(a, FMT_DOUBLE_MAX + 1);
+                v[col].len = (uint32_t)fmt_value(t, FMT_DOUBLE_MAX + 1, &v[col], &e->cols[col]);
+                v[col].type = FV_STRING;
+                v[col].v.s = t;
+            }
+        }
+    }
+    return flags;
+}
+
+/* One original event (or a duplicate of one) at send time `send`: values from its original index,
+ * event time moved back when it is late. */
+static void stream_record(const struct entity *e, uint64_t orig, int64_t time, int64_t send,
+                          struct fount_value *v, uint8_t *flags, uint8_t *version, struct arena *a)
+{
+    const struct faults *f = e->faults;
+    struct rowpos pos = {orig, 0, 0, time, send};
+    struct pcg32 g;
+
+    *flags = 0;
+    if (f && f->late_rate > 0) {
+        fount_rng_at(&g, f->late_key, orig);
+        if (pcg32_double(&g) < f->late_rate) {
+            double by = dist_sample(&f->late_by, &g);
+            if (by > 0) {
+                pos.time -= (int64_t)(by * 1e6);
+                *flags |= ROW_LATE;
+            }
+        }
+    }
+    gen_row(e, &pos, v, a);
+    if (f)
+        *flags |= apply_faults(e, &pos, v, version, a);
+}
+
+static int dup_cmp(const void *x, const void *y)
+{
+    const struct dupslot *a = x, *b = y;
+
+    return a->send < b->send ? -1 : a->send > b->send ? 1 : (a->j > b->j) - (a->j < b->j);
+}
+
+/* Windows [c * per_block, ...) of a stream: counts, sorted times, then records, with duplicates
+ * merged in by send time; stops at n records (an --events bound may end the stream inside a
+ * window). Values are keyed by the original event index, so turning faults on or off leaves the
+ * other events as they were. */
+static void gen_stream_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, uint64_t n,
+                             struct fount_batch *b)
 {
     const struct stream *s = e->stream;
-    uint64_t w = c * e->per_block, wend = w + e->per_block, done = 0, k, j;
-    struct rowpos pos = {first, 0, 0, 0};
+    const struct faults *f = e->faults;
+    uint64_t w = c * e->per_block, wend = w + e->per_block, done = 0, k, d, i, j;
+    uint64_t orig = e->iprefix ? e->iprefix[c] : e->prefix[c];
+    uint8_t none = 0, ver = 0;
 
+    if (f) {
+        gb->flags = grow(gb->flags, &gb->fcap, n ? n : 1, 1);
+        gb->version = xrealloc(gb->version, gb->fcap);
+        b->row_flags = gb->flags;
+        b->row_version = f->ndrift ? gb->version : NULL;
+    }
     if (wend > s->nwindows)
         wend = s->nwindows;
     for (; w < wend && done < n; w++) {
         k = stream_window_count(s, w);
-        if (!k)
-            continue;
-        if (k > gb->tcap) {
-            gb->tcap = k + k / 2;
-            gb->times = xrealloc(gb->times, gb->tcap * sizeof *gb->times);
-        }
+        d = f ? fault_dups_in_window(f, w, k) : 0;
+        gb->times = grow(gb->times, &gb->tcap, k ? k : 1, sizeof *gb->times);
         stream_window_times(s, w, k, gb->times);
-        pos.parent = w;
-        for (j = 0; j < k && done < n; j++, done++) {
-            pos.child = j;
-            pos.time = gb->times[j];
-            gen_row(e, &pos, gb->vals + done * e->nfields, &gb->arena);
-            pos.row++;
+        if (d) { /* the duplicates that exist, in send order */
+            uint64_t nd = 0, tw, ti;
+            int64_t send;
+            gb->dups = grow(gb->dups, &gb->dcap, d, sizeof *gb->dups);
+            for (j = 0; j < d; j++)
+                if (fault_dup(s, f, w, j, &send, &tw, &ti))
+                    gb->dups[nd].send = send, gb->dups[nd++].j = j;
+            qsort(gb->dups, nd, sizeof *gb->dups, dup_cmp);
+            d = nd;
+        }
+        for (i = 0, j = 0; (i < k || j < d) && done < n; done++) {
+            struct fount_value *v = gb->vals + done * e->nfields;
+            uint8_t *fl = f ? &gb->flags[done] : &none, *vr = f ? &gb->version[done] : &ver;
+            if (j < d && (i >= k || gb->dups[j].send < gb->times[i])) {
+                uint64_t tw, ti, torig;
+                int64_t send, tt[1];
+                fault_dup(s, f, w, gb->dups[j].j, &send, &tw, &ti);
+                torig = original_index(e, tw, ti);
+                /* the original's own time: the ti-th of its window */
+                {
+                    uint64_t tk = stream_window_count(s, tw);
+                    int64_t *all = arena_alloc(&gb->arena, tk * sizeof *all);
+                    stream_window_times(s, tw, tk, all);
+                    tt[0] = all[ti];
+                }
+                stream_record(e, torig, tt[0], send, v, fl, vr, &gb->arena);
+                *fl |= ROW_DUP;
+                j++;
+            } else {
+                stream_record(e, orig++, gb->times[i], gb->times[i], v, fl, vr, &gb->arena);
+                i++;
+            }
         }
     }
 }
@@ -392,7 +556,7 @@ static void gen_series_chunk(const struct entity *e, uint64_t c, struct gen_buf 
 {
     const struct series *s = e->series;
     uint64_t t = c * e->per_block, tend = t + e->per_block, i, done = 0;
-    struct rowpos pos = {first, 0, 0, 0};
+    struct rowpos pos = {first, 0, 0, 0, 0};
 
     if (tend > s->nsteps)
         tend = s->nsteps;
@@ -411,7 +575,7 @@ static void gen_series_chunk(const struct entity *e, uint64_t c, struct gen_buf 
 void gen_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, struct fount_batch *b)
 {
     uint64_t first, n, i;
-    struct rowpos pos = {0, 0, 0, 0};
+    struct rowpos pos = {0, 0, 0, 0, 0};
     struct fount_value *v;
 
     arena_reset(&gb->arena);
@@ -424,7 +588,7 @@ void gen_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, struct fo
     b->vals = v;
     b->first_of_relation = (c == 0);
     if (e->stream) {
-        gen_stream_chunk(e, c, gb, first, n);
+        gen_stream_chunk(e, c, gb, n, b);
         return;
     }
     if (e->series) {

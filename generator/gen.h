@@ -12,6 +12,7 @@ struct rowpos {
     uint64_t parent; /* "per" entities: the parent row it belongs to */
     uint64_t child;  /* "per" entities: its index within the parent  */
     int64_t time;    /* streams: the event time (us)                 */
+    int64_t send;    /* streams: when it is sent (after lateness)    */
 };
 
 /* A worker's reusable space for one chunk. */
@@ -21,6 +22,10 @@ struct gen_buf {
     struct arena arena;     /* strings of the current chunk */
     int64_t *times;         /* streams: event times of one window */
     size_t tcap;
+    uint8_t *flags, *version; /* streams with faults: per row */
+    size_t fcap;
+    struct dupslot { int64_t send; uint64_t j; } *dups; /* duplicates of one window */
+    size_t dcap;
 };
 
 void gen_buf_init(struct gen_buf *gb);

@@ -10,6 +10,7 @@
 
 #include "../sinks/format.h"
 #include "../sinks/sink.h"
+#include "fault.h"
 #include "gen.h"
 #include "profile.h"
 #include "runner.h"
@@ -403,6 +404,27 @@ static int shard_parse(const char *s, int *k, int *n)
     return 0;
 }
 
+/* Truncated and invalid UTF-8 payloads exist only as bytes: a typed sink (SQLite) or SQL output
+ * cannot carry them, so such a run is refused before anything is written. */
+static int broken_payloads_refused(const struct plan *p, const struct fount_sink_type *st,
+                                   const struct sink_args *a)
+{
+    size_t i;
+
+    for (i = 0; i < p->nents; i++) {
+        const struct faults *f = p->ents[i].faults;
+        if (!f || f->malformed_rate <= 0 || !(f->malformed_kinds & (ROW_TRUNCATED | ROW_BAD_UTF8)))
+            continue;
+        if (!st->encode || (a->format_given && a->enc.format == FMT_SQL)) {
+            fprintf(stderr, "fount: streams.%s.faults.malformed: truncated and invalid_utf8 "
+                            "payloads need a byte output (--format jsonl or csv), not %s\n",
+                    p->ents[i].name, st->encode ? "SQL" : st->name);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* --append: ask the sink what each table holds, then prepare the plan to continue after it. */
 static int append_counts(const struct cli *c, struct plan *p, const struct fount_sink_type *st,
                          void *ctx, const char *label)
@@ -491,6 +513,14 @@ static int cmd_run(struct cli *c)
     args.rels = rels;
     args.nrels = nrels;
     snprintf(label, sizeof label, "%s.0", st->name);
+    if (broken_payloads_refused(p, st, &args)) {
+        rc = EXIT_USAGE;
+        free(rels);
+        free(only);
+        plan_free(p);
+        free(deftarget);
+        return rc;
+    }
     ctx = xcalloc(1, st->ctx_size);
     if (sink_set_opts(st, ctx, c->sink_opts, c->nsink_opts, &err)) {
         fprintf(stderr, "fount: %s\n", err.msg);

@@ -12,6 +12,7 @@
 #include "gen_ext.h"
 #include "profile_priv.h"
 #include "series.h"
+#include "fault.h"
 #include "stream.h"
 
 struct entity *plan_entity(const struct plan *p, const char *name)
@@ -97,15 +98,24 @@ void plan_set_seed(struct plan *p, uint64_t seed)
         }
         if (e->series)
             series_reseed(e->series, seed, e->name);
+        faults_reseed(e->faults, seed, e->name);
     }
 }
 
 /* The rows of unit u: children of parent row u, or events of window u of a stream. */
-static uint64_t unit_rows(const struct entity *e, uint64_t u)
+/* The rows of unit u; *orig gets the originals among them (duplicates aside). */
+static uint64_t unit_rows(const struct entity *e, uint64_t u, uint64_t *orig)
 {
+    uint64_t k;
+
     if (e->series)
-        return series_step_count(e->series, u);
-    return e->stream ? stream_window_count(e->stream, u) : plan_children_of(e, u);
+        return *orig = series_step_count(e->series, u);
+    if (!e->stream)
+        return *orig = plan_children_of(e, u);
+    *orig = k = stream_window_count(e->stream, u);
+    if (e->faults && e->faults->dup_rate > 0)
+        return fault_window_records(e->stream, e->faults, u, k);
+    return k;
 }
 
 struct count_job {
@@ -113,6 +123,7 @@ struct count_job {
     uint64_t units;    /* parents or windows in all */
     uint64_t b0, b1;   /* blocks [b0, b1) */
     uint64_t *sums;    /* sums[b] for b in [b0, b1) */
+    uint64_t *osums;   /* the same for originals, or NULL */
 };
 
 static void *count_blocks(void *arg)
@@ -122,13 +133,17 @@ static void *count_blocks(void *arg)
     uint64_t b, p, pend;
 
     for (b = j->b0; b < j->b1; b++) {
-        uint64_t s = 0;
+        uint64_t s = 0, o = 0, oo;
         pend = (b + 1) * e->per_block;
         if (pend > j->units)
             pend = j->units;
-        for (p = b * e->per_block; p < pend; p++)
-            s += unit_rows(e, p);
+        for (p = b * e->per_block; p < pend; p++) {
+            s += unit_rows(e, p, &oo);
+            o += oo;
+        }
         j->sums[b] = s;
+        if (j->osums)
+            j->osums[b] = o;
     }
     return NULL;
 }
@@ -158,6 +173,9 @@ static void count_units(struct entity *e, uint64_t units, int threads)
         e->nblocks = 1;
     free(e->prefix);
     e->prefix = xcalloc(e->nblocks + 1, sizeof *e->prefix);
+    free(e->iprefix);
+    e->iprefix = e->faults && e->faults->dup_rate > 0
+                     ? xcalloc(e->nblocks + 1, sizeof *e->iprefix) : NULL;
     nt = threads < 1 ? 1 : threads > 64 ? 64 : threads;
     if ((uint64_t)nt > e->nblocks)
         nt = (int)e->nblocks;
@@ -167,6 +185,7 @@ static void count_units(struct entity *e, uint64_t units, int threads)
         jobs[t].b0 = e->nblocks * (uint64_t)t / (uint64_t)nt;
         jobs[t].b1 = e->nblocks * (uint64_t)(t + 1) / (uint64_t)nt;
         jobs[t].sums = e->prefix + 1; /* sums[b] lands in prefix[b + 1] */
+        jobs[t].osums = e->iprefix ? e->iprefix + 1 : NULL;
         if (t && pthread_create(&tid[t], NULL, count_blocks, &jobs[t]))
             count_blocks(&jobs[t]), tid[t] = 0;
     }
@@ -174,8 +193,11 @@ static void count_units(struct entity *e, uint64_t units, int threads)
     for (t = 1; t < nt; t++)
         if (tid[t])
             pthread_join(tid[t], NULL);
-    for (b = 0; b < e->nblocks; b++)
+    for (b = 0; b < e->nblocks; b++) {
         e->prefix[b + 1] += e->prefix[b];
+        if (e->iprefix)
+            e->iprefix[b + 1] += e->iprefix[b];
+    }
     e->count = e->prefix[e->nblocks];
 }
 
@@ -411,6 +433,8 @@ void plan_free(struct plan *p)
         free(e->prefix);
         dist_free(&e->per_dist);
         free(e->stream);
+        faults_free(e->faults);
+        free(e->iprefix);
         series_free(e->series);
         free(e->name);
     }

@@ -34,7 +34,9 @@ enum gen_kind {
     GEN_SERIES_TIME, /* series: the point's time                         */
     GEN_SERIES_TAG,  /* series: tag imin of the point's series           */
     GEN_SERIES_VALUE,
-    GEN_SERIES_LABEL /* series: the anomaly in force, or NULL            */
+    GEN_SERIES_LABEL, /* series: the anomaly in force, or NULL           */
+    GEN_COPY,        /* the value of deps[0] (a field renamed by drift)  */
+    GEN_SCHEMA_VERSION /* streams with drift: the schema version in force */
 };
 
 /* One piece of a template: literal text, or a field of the same row with an optional filter. */
@@ -117,12 +119,15 @@ struct field {
 
 struct stream;
 struct series;
+struct faults;
 
 struct entity {
     char *name;
     const char *section;     /* "entities" or "streams": where the profile defines it */
     struct stream *stream;   /* streams: the clock and the rate curve */
     struct series *series;   /* series: tags, clock and value model */
+    struct faults *faults;   /* streams: injected faults, or NULL */
+    uint64_t *iprefix;       /* streams with duplicates: original events before block b */
     int index;
     uint64_t count;          /* rows, after --scale (per entities: after plan_prepare) */
     uint64_t base_count;     /* rows as written in the profile */

@@ -5,6 +5,7 @@
 #include "profile_priv.h"
 #include "gen_ext.h"
 #include "series.h"
+#include "fault.h"
 #include "stream.h"
 
 #include <errno.h>
@@ -924,7 +925,8 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
     static const char *const ekeys[] = {"count", "per", "fields", "primary_key", "indexes",
                                         "description", NULL};
     static const char *const skeys[] = {"start", "duration", "end", "events", "window", "rate",
-                                        "arrival", "key", "fields", "indexes", "description", NULL};
+                                        "arrival", "key", "fields", "indexes", "faults",
+                                        "description", NULL};
     char p[PATH_MAX_LEN], fp[PATH_MAX_LEN];
     int *ok;
     size_t i, j;
@@ -1003,6 +1005,7 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
         e->rel.nindexes = e->nindexes;
         e->rel.time_col = e->stream ? e->stream->time_field : e->series ? e->series->time_field : -1;
         e->rel.key_col = e->stream ? e->stream->key_field : -1;
+        e->rel.absent = e->faults ? e->faults->absent : NULL;
     }
     if (!c->nerrs)
         order_entities(c);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "fault.h"
 #include "stream.h"
 
 static const cJSON *member(const cJSON *o, const char *k)
@@ -291,5 +292,7 @@ int pstream(struct pctx *c, struct entity *e, const cJSON *spec, const char *pat
             bad++;
         }
     }
+    if (!bad && member(spec, "faults"))
+        bad += pfaults(c, e, member(spec, "faults"), pjoin(p, path, "faults")) != 0;
     return bad ? -1 : 0;
 }

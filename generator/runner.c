@@ -237,10 +237,26 @@ static int deliver_paced(struct runner *r, const struct run_opts *o, struct slot
     return FOUNT_OK;
 }
 
+static void count_faults(const struct fount_batch *b, struct rel_stats *rs)
+{
+    size_t i;
+
+    for (i = 0; b->row_flags && i < b->nrows; i++) {
+        uint8_t f = b->row_flags[i];
+        rs->faults[FC_DUP] += (f & ROW_DUP) != 0;
+        rs->faults[FC_LATE] += (f & ROW_LATE) != 0;
+        rs->faults[FC_NULL] += (f & ROW_NULLED) != 0;
+        rs->faults[FC_MALFORMED] += (f & ROW_MALFORMED) != 0;
+    }
+    for (i = 0; b->row_version && i < b->nrows; i++)
+        rs->faults[FC_DRIFTED] += b->row_version[i] != 0;
+}
+
 static int deliver(struct runner *r, const struct run_opts *o, struct slot *s, const struct entity *e,
                    double wall0, struct rel_stats *rs, struct run_result *res)
 {
     rs->generated += s->batch.nrows;
+    count_faults(&s->batch, rs);
     if (s->encode_failed) {
         fprintf(stderr, "fount: %s: a batch of %zu rows of %s is larger than the 256 MiB buffer\n",
                 o->sink_label, s->batch.nrows, s->batch.rel->name);
@@ -528,6 +544,20 @@ void runner_summary(const struct plan *p, const struct run_result *res, FILE *ou
         rows += rs->delivered;
         failed += rs->failed;
         bytes += rs->bytes;
+    }
+    for (i = 0; i < p->nents; i++) { /* faults injected, so a pipeline's own counts can be checked */
+        const struct entity *e = &p->ents[p->write_order[i]];
+        const struct rel_stats *rs = &res->rel[e->index];
+        int k, any = 0;
+        for (k = 0; k < FC_COUNT; k++)
+            any |= rs->faults[k] != 0;
+        if (!rs->written || !any)
+            continue;
+        fprintf(out, "%-24s faults:", e->name);
+        for (k = 0; k < FC_COUNT; k++)
+            if (rs->faults[k])
+                fprintf(out, " %s %llu", fault_counter_names[k], (unsigned long long)rs->faults[k]);
+        fprintf(out, "\n");
     }
     human_bytes(hb, sizeof hb, bytes);
     fprintf(out, "%llu rows written, %llu failed, %s in %.2f s: %.0f rows/s, %.1f MB/s, peak RSS "

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "../sinks/sink.h"
+#include "fault.h"
 #include "plan.h"
 
 /* Set by the SIGINT/SIGTERM handler (the one global written after startup; a signal handler
@@ -29,6 +30,7 @@ struct run_opts {
 struct rel_stats {
     uint64_t generated, delivered, failed;
     uint64_t bytes;           /* bytes handed to a byte sink                        */
+    uint64_t faults[FC_COUNT]; /* faults injected (fault.h), counted as generated   */
     int written;              /* the relation was part of this run                  */
 };
 

@@ -72,6 +72,16 @@ static int64_t window_start(const struct stream *s, uint64_t w)
     return s->start_us + (int64_t)w * s->window_us;
 }
 
+void stream_window_bounds(const struct stream *s, uint64_t w, int64_t *t0, int64_t *len)
+{
+    *t0 = window_start(s, w);
+    *len = s->window_us;
+    if (s->duration_us > 0 && *t0 + *len > s->start_us + s->duration_us)
+        *len = s->start_us + s->duration_us - *t0;
+    if (*len < 0)
+        *len = 0;
+}
+
 uint64_t stream_window_count(const struct stream *s, uint64_t w)
 {
     int64_t t0 = window_start(s, w), t1 = t0 + s->window_us;

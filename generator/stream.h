@@ -47,6 +47,8 @@ struct stream {
 double rate_at(const struct rate *r, int64_t start_us, int64_t t);
 /* Expected events in [t0, t1): Simpson's rule over the window (exact for constant and ramp). */
 double rate_integral(const struct rate *r, int64_t start_us, int64_t t0, int64_t t1);
+/* Window w's start and length (the last one may be cut by the duration). */
+void stream_window_bounds(const struct stream *s, uint64_t w, int64_t *t0, int64_t *len);
 /* The number of events in window w: a pure function of (seed, stream, w). */
 uint64_t stream_window_count(const struct stream *s, uint64_t w);
 /* The k event times of window w, ascending, into t[0..k). Pure, like the count. */

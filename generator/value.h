@@ -58,6 +58,8 @@ struct fount_relation {
     char *const *indexes;     /* secondary indexes asked for: "col" or "col1,col2"      */
     size_t nindexes;
     int time_col;             /* streams: the event time column, else -1               */
+    const uint8_t *absent;    /* schema drift: absent[v * ncols + c] when column c is not
+                                 part of schema version v (JSON omits it), else NULL     */
     int key_col;              /* streams: the partitioning key column, else -1         */
 };
 
@@ -68,6 +70,8 @@ struct fount_batch {
     size_t nrows;
     struct fount_value *vals; /* nrows * rel->ncols, row-major                      */
     int first_of_relation;    /* 1 when this batch opens the relation's output in this run */
+    const uint8_t *row_flags; /* injected faults per row (ROW_* in fault.h), or NULL */
+    const uint8_t *row_version; /* schema version per row (drift), or NULL          */
     const char *bytes;        /* the batch encoded for byte sinks (NULL otherwise)  */
     size_t nbytes;
 };

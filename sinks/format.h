@@ -31,6 +31,11 @@ int encode_header(const struct fount_encoder *e, const struct fount_relation *re
 /* Appends the batch's rows. Returns 0, or -1 if out's cap was reached. */
 int encode_batch(const struct fount_encoder *e, const struct fount_batch *b, struct buf *out);
 
+/* The same for rows with injected faults or schema drift (row_flags / row_version): one row at
+ * a time, omitting drifted-away keys in JSON, truncating and corrupting payloads as flagged. */
+int encode_batch_faults(const struct fount_encoder *e, const struct fount_batch *b,
+                        struct buf *out);
+
 /* Quote an identifier or a string literal for a dialect ("a""b", `a``b`, 'O''Brien'). Appends. */
 int sql_quote_ident(enum fount_dialect d, const char *name, struct buf *out);
 int sql_quote_string(enum fount_dialect d, const char *s, size_t len, struct buf *out);
