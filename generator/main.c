@@ -415,7 +415,7 @@ static int broken_payloads_refused(const struct plan *p, const struct fount_sink
         const struct faults *f = p->ents[i].faults;
         if (!f || f->malformed_rate <= 0 || !(f->malformed_kinds & (ROW_TRUNCATED | ROW_BAD_UTF8)))
             continue;
-        if (!st->encode || (a->format_given && a->enc.format == FMT_SQL)) {
+        if (!st->encode || a->enc.format == FMT_SQL) {
             fprintf(stderr, "fount: streams.%s.faults.malformed: truncated and invalid_utf8 "
                             "payloads need a byte output (--format jsonl or csv), not %s\n",
                     p->ents[i].name, st->encode ? "SQL" : st->name);
@@ -504,6 +504,11 @@ static int cmd_run(struct cli *c)
     args.enc.dialect = c->dialect ? (enum fount_dialect)dialect_from_name(c->dialect)
                                   : DIALECT_SQLITE;
     args.format_given = c->format != NULL;
+    if (!c->format) { /* out.jsonl, out.sql: the extension names the format */
+        const char *dot = strrchr(args.target, '.'), *slash = strrchr(args.target, '/');
+        if (dot && (!slash || dot > slash) && format_from_name(dot + 1) >= 0)
+            args.enc.format = (enum fount_format)format_from_name(dot + 1);
+    }
     args.force = c->force;
     args.replace = c->replace;
     args.append = c->append;
