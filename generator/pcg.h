@@ -105,12 +105,13 @@ uint64_t fount_hash_str(const char *s, uint64_t h);
  * (its value, its null decision, ...). Computed once at plan compile time. */
 uint64_t fount_key(uint64_t seed, const char *relation, const char *field, const char *salt);
 
-/* The generator for one (key, row): the per-row entry point of the determinism contract. */
+/* The generator for one (key, row): the per-row entry point of the determinism contract. The state
+ * is splitmix64's output number row+1 for the seed key (keys are themselves hashes), and the stream
+ * (inc) is the key: one multiply-xorshift chain per field per row, no warm-up draw. */
 static inline void fount_rng_at(struct pcg32 *r, uint64_t key, uint64_t row)
 {
     r->inc = (key << 1u) | 1u;
-    r->state = fount_mix64(key ^ fount_mix64(row + 0x9e3779b97f4a7c15ULL));
-    pcg32_next(r);
+    r->state = fount_mix64(key + (row + 1) * 0x9e3779b97f4a7c15ULL);
 }
 
 #endif
