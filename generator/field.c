@@ -92,10 +92,11 @@ static int parse_int(struct pctx *c, struct entity *e, struct field *f, const cJ
         return -1;
     if (bounds_int(c, spec, path, &f->imin, &f->imax, d == NULL))
         return -1;
-    if (d) {
+    if (d) { /* zipf ranks span [min, max] when both are given, else "n" must say how many */
+        int bounded = member(spec, "min") && member(spec, "max");
         f->has_dist = 1;
-        return pdist(c, d, pjoin(p, path, "distribution"), 0, (double)(f->imax - f->imin) + 1,
-                     &f->dist);
+        return pdist(c, d, pjoin(p, path, "distribution"), 0,
+                     bounded ? (double)(f->imax - f->imin) + 1 : 0, &f->dist);
     }
     return 0;
 }
@@ -707,6 +708,11 @@ int field_resolve_ref(struct pctx *c, struct entity *e, struct field *f, const c
     if (d && f->unique) {
         perr(c, pjoin(p, path, "unique"), "a unique ref takes every parent once, so it cannot also "
                                            "have a distribution");
+        return -1;
+    }
+    if (d && cJSON_IsObject(d) && member(d, "n")) {
+        perr(c, pjoin(p, path, "distribution.n"), "a ref's zipf ranks are the parent's rows: "
+                                                   "leave \"n\" out");
         return -1;
     }
     if (d) {

@@ -87,6 +87,8 @@ static void gen_uuid(const struct field *f, struct pcg32 *r, uint64_t row,
         uint64_t ms;
         if (f->time_field >= 0 && vals && vals[f->time_field].type == FV_TIMESTAMP)
             us = vals[f->time_field].v.i;
+        else if (f->time_field >= 0 && vals && vals[f->time_field].type == FV_DATE)
+            us = vals[f->time_field].v.i * 86400000000LL;
         ms = (uint64_t)(us < 0 ? 0 : us / 1000);
         for (i = 0; i < 6; i++)
             u[i] = (uint8_t)(ms >> (40 - 8 * i));
@@ -253,7 +255,7 @@ static void eval(const struct entity *e, const struct field *f, const struct row
     }
     case GEN_BOOL:
         out->type = FV_BOOL;
-        out->v.i = pcg32_double(&r) < f->prob;
+        out->v.i = f->unique ? (int64_t)perm_apply(&f->perm, row) : pcg32_double(&r) < f->prob;
         break;
     case GEN_CHOICE: {
         size_t i = f->unique     ? (size_t)perm_apply(&f->perm, row)
@@ -271,7 +273,8 @@ static void eval(const struct entity *e, const struct field *f, const struct row
         if (f->unique)
             out->v.i = f->imin + (int64_t)perm_apply(&f->perm, row) * f->step;
         else if (f->has_dist) {
-            int64_t v = clamp64(dist_sample(&f->dist, &r) * f->dist_unit, 0, f->imax - f->imin);
+            double x = dist_sample(&f->dist, &r) - (f->dist.kind == DIST_ZIPF); /* rank 1 is min */
+            int64_t v = clamp64(x * f->dist_unit, 0, f->imax - f->imin);
             out->v.i = f->imin + v - v % f->step;
         } else
             out->v.i = f->imin + (int64_t)pcg32_bounded64(

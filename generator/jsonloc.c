@@ -78,10 +78,13 @@ static int scan_string(struct scan *sc, struct buf *out)
             sc->pos++;
             return 0;
         }
+        /* A string cut by its line's end is located at its opening quote: a missing closing
+         * quote is the usual cause. */
+        if (c == '\n' || c == '\r')
+            return fail(sc, start, "unterminated string: no closing quote before the end of "
+                                   "the line (write a newline inside a string as \\n)");
         if (c < 0x20)
-            return fail(sc, sc->pos, c == '\n' ? "unterminated string (a newline inside a string "
-                                                 "must be written as \\n)"
-                                               : "control character inside a string");
+            return fail(sc, sc->pos, "control character inside a string");
         if (c == '\\') {
             char e = sc->pos + 1 < sc->len ? sc->s[sc->pos + 1] : 0;
             if (e == 'u') {
@@ -148,13 +151,28 @@ static int scan_word(struct scan *sc, const char *w)
     return fail(sc, sc->pos, "expected a value (string, number, object, array, true, false or null)");
 }
 
+/* Was this key seen among the object's earlier members? keys holds them, NUL-separated. */
+static int seen_key(const struct buf *keys, const char *k, size_t n)
+{
+    size_t i = 0;
+
+    while (i < keys->len) {
+        size_t len = strlen(keys->data + i);
+        if (len == n && memcmp(keys->data + i, k, n) == 0)
+            return 1;
+        i += len + 1;
+    }
+    return 0;
+}
+
 static int scan_object(struct scan *sc, struct buf *path)
 {
-    size_t base = path->len, first_key = sc->jl->n;
-    struct buf key;
+    size_t base = path->len;
+    struct buf key, keys;
     int rc = -1;
 
     buf_init(&key, 1 << 20);
+    buf_init(&keys, 16 << 20);
     sc->pos++; /* '{' */
     skip_ws(sc);
     if (sc->pos < sc->len && sc->s[sc->pos] == '}') {
@@ -163,7 +181,7 @@ static int scan_object(struct scan *sc, struct buf *path)
         goto out;
     }
     for (;;) {
-        size_t key_off, i;
+        size_t key_off;
         skip_ws(sc);
         if (sc->pos >= sc->len || sc->s[sc->pos] != '"') {
             fail(sc, sc->pos, sc->pos < sc->len && sc->s[sc->pos] == '}'
@@ -182,11 +200,12 @@ static int scan_object(struct scan *sc, struct buf *path)
         buf_append(path, "", 1);
         path->len--;
         /* A duplicate key would be silently dropped by cJSON: say so instead. */
-        for (i = first_key; i < sc->jl->n; i++)
-            if (strcmp(sc->jl->e[i].path, path->data) == 0) {
-                fail(sc, key_off, "duplicate key");
-                goto out;
-            }
+        if (seen_key(&keys, key.data ? key.data : "", key.len)) {
+            fail(sc, key_off, "duplicate key");
+            goto out;
+        }
+        buf_append(&keys, key.data ? key.data : "", key.len);
+        buf_append(&keys, "", 1);
         skip_ws(sc);
         if (sc->pos >= sc->len || sc->s[sc->pos] != ':') {
             fail(sc, sc->pos, "expected ':' after the key");
@@ -213,6 +232,7 @@ static int scan_object(struct scan *sc, struct buf *path)
 out:
     path->len = base;
     buf_free(&key);
+    buf_free(&keys);
     return rc;
 }
 
@@ -360,12 +380,31 @@ void jsonloc_linecol(const char *text, size_t len, size_t off, int *line, int *c
     *col = (int)(off - bol) + 1;
 }
 
+/* Appends to out (outlen bytes, always terminated); returns 0 or -1 when out is full. */
+static int put(char *out, size_t outlen, size_t *w, const char *p, size_t n)
+{
+    if (*w + n + 1 > outlen) {
+        n = outlen - *w - 1;
+        memcpy(out + *w, p, n);
+        *w += n;
+        out[*w] = '\0';
+        return -1;
+    }
+    memcpy(out + *w, p, n);
+    *w += n;
+    out[*w] = '\0';
+    return 0;
+}
+
+#define CARET_WINDOW 200 /* bytes of a long line shown around the problem */
+
 size_t jsonloc_caret(const char *text, size_t len, size_t off, char *out, size_t outlen)
 {
-    size_t bol, eol, n, i, w = 0;
+    size_t bol, eol, from, to, i, w = 0;
 
     if (!outlen)
         return 0;
+    out[0] = '\0';
     if (off > len)
         off = len;
     bol = off;
@@ -374,16 +413,33 @@ size_t jsonloc_caret(const char *text, size_t len, size_t off, char *out, size_t
     eol = off;
     while (eol < len && text[eol] != '\n' && text[eol] != '\r')
         eol++;
-    n = eol - bol;
-    if (n > 200) /* very long lines: show the 100 bytes around the problem */
-        n = 200;
-    w += (size_t)snprintf(out + w, outlen - w, "    %.*s\n    ", (int)n, text + bol);
-    for (i = bol; i < off && w + 2 < outlen; i++)
-        out[w++] = text[i] == '\t' ? '\t' : ' ';
-    if (w + 2 < outlen) {
-        out[w++] = '^';
-        out[w++] = '\n';
+    /* A long line (minified JSON) is shown as a window around the offset. */
+    from = bol;
+    to = eol;
+    if (to - from > CARET_WINDOW) {
+        from = off > bol + CARET_WINDOW / 2 ? off - CARET_WINDOW / 2 : bol;
+        while (from > bol && ((unsigned char)text[from] & 0xC0) == 0x80) /* whole characters */
+            from--;
+        to = from + CARET_WINDOW < eol ? from + CARET_WINDOW : eol;
+        while (to < eol && ((unsigned char)text[to] & 0xC0) == 0x80)
+            to++;
     }
-    out[w < outlen ? w : outlen - 1] = '\0';
+    if (put(out, outlen, &w, "    ", 4) || put(out, outlen, &w, text + from, to - from) ||
+        put(out, outlen, &w, "\n    ", 5))
+        return w;
+    /* One column per character: UTF-8 continuation bytes and the byte order mark take none;
+     * tabs are kept so the caret lines up under a terminal's tab stops. */
+    for (i = from; i < off; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if ((ch & 0xC0) == 0x80)
+            continue;
+        if (i == 0 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+            i += 2;
+            continue;
+        }
+        if (put(out, outlen, &w, ch == '\t' ? "\t" : " ", 1))
+            return w;
+    }
+    put(out, outlen, &w, "^\n", 2);
     return w;
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../sinks/format.h"
@@ -59,14 +60,14 @@ static const char usage_run[] =
     "  --sqlite-durable    keep SQLite's full durability (slower)\n"
     "  -o, --sink-opt K=V  a sink option (see `fount sinks`)\n"
     "  --retries N         resends of a batch after a transient failure (default 5)\n"
+    "  --quiet             no progress line and no summary\n"
     "\n"
-    "streams (see docs/streams.md):\n"
-    "  --duration D        run every stream for D of simulated time (30s, 2h, 7d)\n"
+    "streams and series (see docs/streams.md, docs/series.md):\n"
+    "  --duration D        run every stream and series for D of simulated time (30s, 2h, 7d)\n"
     "  --events N          stop every stream after N events\n"
     "  --pace max|realtime max: as fast as possible, event times on the simulated clock\n"
     "                      (backfill; the default); realtime: events leave on the wall clock\n"
     "  --speed X           realtime, with the rate curve X times faster\n"
-    "  --quiet             no progress line and no summary\n"
     "\n"
     "Exit status: 0 all rows written; 1 rows failed or the sink refused; 2 bad usage or profile\n"
     "(nothing written); 130 interrupted (what was made is written and counted).\n"
@@ -307,7 +308,10 @@ static struct plan *load_prepared(const struct cli *c)
 
 static int cmd_check(struct cli *c)
 {
-    struct plan *p = load_prepared(c);
+    struct plan *p;
+
+    c->only = NULL; /* check counts every relation */
+    p = load_prepared(c);
     uint64_t total = 0;
     size_t i;
 
@@ -365,10 +369,25 @@ static char *default_target(const char *profile)
     return t;
 }
 
+/* The first Ctrl-C asks for a clean stop (what was made is written and counted). Another one
+ * within two seconds is taken as the same request (timeout(1) and process groups can deliver
+ * one press twice); a later one ends the process at once, for a sink that hangs. */
 static void on_signal(int sig)
 {
+    static volatile sig_atomic_t first_s; /* signal handlers may keep nothing else */
+    struct timespec ts;
+
     (void)sig;
-    fount_interrupted = 1;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (!fount_interrupted) {
+        first_s = (sig_atomic_t)ts.tv_sec;
+        fount_interrupted = 1;
+    } else if (ts.tv_sec - first_s >= 2) {
+        static const char msg[] = "fount: interrupted twice: stopping now, counts are lost\n";
+        if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+            _exit(EXIT_INTERRUPTED);
+        _exit(EXIT_INTERRUPTED);
+    }
 }
 
 static void install_signals(void)
@@ -377,7 +396,7 @@ static void install_signals(void)
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills at once */
+    sa.sa_flags = 0;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);     /* a closed pipe is a write error we report */
@@ -483,6 +502,11 @@ static int cmd_run(struct cli *c)
         free(deftarget);
         return EXIT_USAGE;
     }
+    if ((c->replace || c->append) && st == &file_sink_type) {
+        free(deftarget);
+        die_usage("run ", "%s applies to databases; files are replaced with --force",
+                  c->replace ? "--replace" : "--append");
+    }
     p = load_prepared(c);
     if (select_entities(c, p, &only, &nonly)) {
         plan_free(p);
@@ -575,6 +599,43 @@ out_ctx:
     return rc;
 }
 
+/* Display width of UTF-8 text: its code points (wide CJK glyphs count as one: close enough). */
+static size_t text_width(const char *s, size_t n)
+{
+    size_t i, w = 0;
+
+    for (i = 0; i < n; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* A cell of the sample table: the value's text, at most 40 code points (then "..."). */
+static size_t cell_text(char *cell, size_t room, const struct fount_value *v,
+                        const struct fount_column *col)
+{
+    size_t n, i, w = 0;
+
+    if (v->type == FV_NULL)
+        return (size_t)snprintf(cell, room, "NULL");
+    n = fmt_value(cell, room - 1, v, col);
+    cell[n] = '\0';
+    for (i = 0; i < n; i++) /* cut after 37 code points */
+        if (((unsigned char)cell[i] & 0xC0) != 0x80 && ++w > 37 && text_width(cell, n) > 40) {
+            memcpy(cell + i, "...", 4);
+            return i + 3;
+        }
+    return n;
+}
+
+static void print_cell(const char *cell, size_t n, size_t width, int first, int last)
+{
+    size_t w = text_width(cell, n);
+
+    printf("%s%.*s", first ? "" : "  ", (int)n, cell);
+    while (!last && w++ < width) /* no padding after the last column */
+        putchar(' ');
+}
+
 /* The aligned table of `fount sample`. */
 static void print_table(const struct entity *e, const struct fount_value *vals, size_t nrows)
 {
@@ -582,28 +643,21 @@ static void print_table(const struct entity *e, const struct fount_value *vals, 
     size_t *w = xcalloc(e->nfields, sizeof *w), r, j, n;
 
     for (j = 0; j < e->nfields; j++)
-        w[j] = strlen(e->cols[j].name);
+        w[j] = text_width(e->cols[j].name, strlen(e->cols[j].name));
     for (r = 0; r < nrows; r++)
         for (j = 0; j < e->nfields; j++) {
-            const struct fount_value *v = &vals[r * e->nfields + j];
-            n = v->type == FV_NULL ? 4 : fmt_value(cell, sizeof cell, v, &e->cols[j]);
-            if (n > w[j])
-                w[j] = n > 40 ? 40 : n;
+            n = cell_text(cell, sizeof cell, &vals[r * e->nfields + j], &e->cols[j]);
+            if (text_width(cell, n) > w[j])
+                w[j] = text_width(cell, n);
         }
     printf("%s\n", e->name);
     for (j = 0; j < e->nfields; j++)
-        printf("%s%-*s", j ? "  " : "", (int)w[j], e->cols[j].name);
+        print_cell(e->cols[j].name, strlen(e->cols[j].name), w[j], j == 0, j + 1 == e->nfields);
     printf("\n");
     for (r = 0; r < nrows; r++) {
         for (j = 0; j < e->nfields; j++) {
-            const struct fount_value *v = &vals[r * e->nfields + j];
-            if (v->type == FV_NULL)
-                snprintf(cell, sizeof cell, "NULL");
-            else
-                cell[fmt_value(cell, sizeof cell - 1, v, &e->cols[j])] = '\0';
-            if (strlen(cell) > 40)
-                memcpy(cell + 37, "...", 4);
-            printf("%s%-*s", j ? "  " : "", (int)w[j], cell);
+            n = cell_text(cell, sizeof cell, &vals[r * e->nfields + j], &e->cols[j]);
+            print_cell(cell, n, w[j], j == 0, j + 1 == e->nfields);
         }
         printf("\n");
     }

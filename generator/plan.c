@@ -271,6 +271,11 @@ static int prepare_unique(struct entity *e, struct field *f, struct fount_err *e
 {
     uint64_t dom;
 
+    if (f->gen == GEN_REF && !f->target->count && e->count && !f->null_rate) {
+        fount_err_set(err, "%s.%s.fields.%s: refers to %s, which has no rows in this run",
+                      e->section, e->name, f->name, f->target->name);
+        return -1;
+    }
     if (f->gen == GEN_REF && f->has_dist && f->dist.kind == DIST_ZIPF) {
         double p[DIST_MAXP] = {f->dist.p[0], (double)(f->target->count ? f->target->count : 1)};
         char msg[200];

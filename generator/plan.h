@@ -67,6 +67,7 @@ struct field {
     uint64_t null_key;
     double null_rate;
     int unique;
+    int bad;                /* compiling it failed (while the profile is checked) */
     struct perm perm;       /* unique fields draw their index from it */
     uint64_t domain;        /* number of distinct values (0 = too many to count) */
 

@@ -796,11 +796,19 @@ static int order_fields(struct pctx *c, struct entity *e)
             if ((size_t)pos[x] < f->ndeps) {
                 int d = f->deps[pos[x]++];
                 if (state[d] == 1) {
+                    char chain[400];
+                    size_t w = 0, k = top;
+                    while (k > 0 && stack[k - 1] != d) /* the cycle is the stack from d up */
+                        k--;
+                    for (k = k ? k - 1 : 0; k < top && w < sizeof chain; k++)
+                        w += (size_t)snprintf(chain + w, sizeof chain - w, "%s -> ",
+                                              e->fields[stack[k]].name);
+                    if (w < sizeof chain)
+                        snprintf(chain + w, sizeof chain - w, "%s", e->fields[d].name);
                     pjoin(p, e->section, e->name);
                     pjoin(p, p, "fields");
-                    perr(c, pjoin(p, p, f->name), "fields depend on each other in a cycle "
-                                                  "(\"%s\" needs \"%s\", which needs \"%s\")",
-                         f->name, e->fields[d].name, f->name);
+                    perr(c, pjoin(p, p, f->name), "fields depend on each other in a cycle: %s",
+                         chain);
                     rc = -1;
                 } else if (!state[d]) {
                     state[d] = 1;
@@ -880,11 +888,92 @@ static int needs_parent(const struct entity *e, int fi, int depth)
 
 static const char *epath(char *out, const struct entity *e);
 
+/* Characters a field's text can hold, as a 256-entry mask; 0 when unknown (any). */
+static int field_charset(const struct entity *e, const struct field *f, unsigned char *set)
+{
+    size_t i, j;
+
+    memset(set, 0, 256);
+    switch (f->gen) {
+    case GEN_SEQUENCE:
+    case GEN_INT:
+        for (i = '0'; i <= '9'; i++)
+            set[i] = 1;
+        /* a minus sign only when a value can be negative */
+        set['-'] = f->gen == GEN_INT ? f->imin < 0 : (f->imin < 0 || f->step < 0);
+        return 1;
+    case GEN_UUID:
+        for (i = 0; i < 16; i++)
+            set[(unsigned char)"0123456789abcdef"[i]] = 1;
+        set['-'] = 1;
+        return 1;
+    case GEN_PATTERN:
+        for (i = 0; i < f->npat; i++) {
+            if (!f->pat[i].set)
+                set[(unsigned char)f->pat[i].lit] = 1;
+            for (j = 0; f->pat[i].set && j < f->pat[i].nset; j++)
+                set[(unsigned char)f->pat[i].set[j]] = 1;
+        }
+        return 1;
+    default:
+        (void)e;
+        return 0;
+    }
+}
+
+/* Can the text of neighbour part nb (a literal or a field) touch a unique field's text without
+ * the boundary becoming ambiguous? at_end: nb comes before the field (its last byte touches). */
+static int separates(const struct entity *e, const struct tpl_part *nb, const unsigned char *set,
+                     int at_end)
+{
+    size_t i;
+
+    if (nb->lit) /* a literal separates when its touching byte cannot occur in the field */
+        return nb->litlen && !set[(unsigned char)nb->lit[at_end ? nb->litlen - 1 : 0]];
+    /* A field separates when every value's touching byte is outside the set: choices and
+     * constants can be checked value by value. */
+    {
+        const struct field *g = &e->fields[nb->field];
+        if (g->gen == GEN_CHOICE && e->cols[g->index].type == FV_STRING) {
+            for (i = 0; i < g->nchoices; i++) {
+                const struct fount_value *v = &g->choices[i];
+                if (!v->len || set[(unsigned char)v->v.s[at_end ? v->len - 1 : 0]])
+                    return 0;
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A unique template needs a unique field whose text cannot run into its neighbours'. */
+static int template_unique(const struct entity *e, const struct field *f)
+{
+    unsigned char set[256];
+    size_t i;
+
+    for (i = 0; i < f->ntpl; i++) {
+        const struct tpl_part *tp = &f->tpl[i];
+        const struct field *u;
+        if (tp->lit)
+            continue;
+        u = &e->fields[tp->field];
+        if (!(u->unique || e->cols[u->index].unique) || u->null_rate > 0 || tp->filter)
+            continue;
+        if (!field_charset(e, u, set))
+            continue;
+        if ((i == 0 || separates(e, &f->tpl[i - 1], set, 1)) &&
+            (i + 1 == f->ntpl || separates(e, &f->tpl[i + 1], set, 0)))
+            return 1;
+    }
+    return 0;
+}
+
 /* Checks that need every field compiled: unique templates, ref keys, unique domains. */
 static void check_fields(struct pctx *c, struct entity *e)
 {
     char p[PATH_MAX_LEN];
-    size_t j, k;
+    size_t j;
 
     for (j = 0; j < e->nfields; j++) {
         struct field *f = &e->fields[j];
@@ -892,12 +981,13 @@ static void check_fields(struct pctx *c, struct entity *e)
         pjoin(p, p, "fields");
         pjoin(p, p, f->name);
         if (f->gen == GEN_TEMPLATE && f->unique) {
-            int u = 0;
-            for (k = 0; k < f->ndeps; k++)
-                u |= e->fields[f->deps[k]].unique || e->cols[f->deps[k]].unique;
-            if (!u)
-                perr(c, pjoin(p, p, "unique"), "a template is unique only when it contains a "
-                                               "unique field ({id}, a unique pattern...)");
+            if (!template_unique(e, f))
+                perr(c, pjoin(p, p, "unique"),
+                     "a template is unique only when it holds a unique field (a sequence, int, "
+                     "uuid or pattern, without null_rate or filter) set off from its neighbours "
+                     "by characters that field never contains, as in \"user{id}@example.com\"");
+        } else if (f->null_rate > 0 && (e->cols[j].primary_key)) {
+            perr(c, pjoin(p, p, "null_rate"), "a primary key cannot be null");
         } else if (f->gen == GEN_REF && f->target && needs_parent(f->target, f->target_field, 0)) {
             perr(c, p, "%s.%s depends on its row's parent, so a ref cannot compute it",
                  f->target->name, f->target->fields[f->target_field].name);
@@ -965,7 +1055,8 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
         {
             pjoin(fp, p, "fields");
             pjoin(fp, fp, f->string);
-            bad += pfield(c, e, &e->fields[j], f, fp) != 0;
+            e->fields[j].bad = pfield(c, e, &e->fields[j], f, fp) != 0;
+            bad += e->fields[j].bad;
             j++;
         }
         if (is_stream)
@@ -987,7 +1078,8 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
             struct field *fl = &e->fields[j++];
             pjoin(fp, p, "fields");
             pjoin(fp, fp, fl->name);
-            if (ok[i] && fl->gen == GEN_REF && field_resolve_ref(c, e, fl, f, fp))
+            /* every ref whose own keys were fine is resolved, so one profile run reports all */
+            if (!fl->bad && fl->gen == GEN_REF && field_resolve_ref(c, e, fl, f, fp))
                 ok[i] = 0;
         }
     }

@@ -68,8 +68,9 @@ void runner_shard_chunks(const struct entity *e, int k, int n, uint64_t *c0, uin
 {
     uint64_t nc = plan_nchunks(e);
 
-    *c0 = (uint64_t)((unsigned __int128)nc * (unsigned)k / (unsigned)n);
-    *c1 = (uint64_t)((unsigned __int128)nc * (unsigned)(k + 1) / (unsigned)n);
+    /* Rounded up, so shard 0 always holds chunk 0 (and with it a CSV header) when there is one. */
+    *c0 = (uint64_t)(((unsigned __int128)nc * (unsigned)k + (unsigned)n - 1) / (unsigned)n);
+    *c1 = (uint64_t)(((unsigned __int128)nc * (unsigned)(k + 1) + (unsigned)n - 1) / (unsigned)n);
 }
 
 static const struct rtask *task_of(const struct runner *r, uint64_t t, uint64_t *chunk)
