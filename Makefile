@@ -28,7 +28,7 @@ UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 FOUNT = $(O)/fount
 
-.PHONY: all run check check-all test test-unit test-e2e test-profiles asan tsan bench golden \
+.PHONY: all run check check-all test test-unit test-e2e test-profiles asan tsan bench golden docs \
         clean bootstrap
 all: fount
 
@@ -68,8 +68,10 @@ check-all: all test asan
 
 test: test-unit test-profiles test-e2e
 
+# every test binary runs, then the target fails if any did
 test-unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t --jobs=2; done
+	@failed=""; for t in $(UNIT_BINS); do echo "== $$t"; $$t --jobs=2 || failed="$$failed $$t"; \
+	done; if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
 
 test-profiles: fount
 	@set -e; for p in profiles/*.json; do $(FOUNT) check $$p >/dev/null; echo "ok $$p"; done
@@ -85,6 +87,10 @@ tsan:
 
 bench: fount
 	scripts/bench.sh $(abspath $(FOUNT))
+
+# docs/*.md from docs/src/*.md.in, re-running every example they show (needs python3)
+docs: fount
+	scripts/render-docs.sh
 
 golden: fount
 	scripts/golden.sh $(abspath $(FOUNT)) update

@@ -19,18 +19,6 @@
 #define FOUNT_LIKELY(x) (x)
 #define FOUNT_UNLIKELY(x) (x)
 #define FOUNT_PRINTF(a, b)
-/* A bump allocator in fixed blocks: pointers stay valid until arena_reset, which keeps the
- * blocks for reuse, so a worker's memory settles at its largest batch. */
-struct arena_block;
-struct arena {
-    struct arena_block *head, *cur;
-    size_t block_size;
-};
-void arena_init(struct arena *a, size_t block_size);
-void *arena_alloc(struct arena *a, size_t n);
-void arena_reset(struct arena *a);
-void arena_free(struct arena *a);
-
 #endif
 
 /* Return codes shared by sinks and the runner (STYLE.md section 3). 0 means success. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "gen_ext.h"
+#include "lifecycle.h"
 
 #define DIGITS "0123456789"
 #define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -520,7 +521,9 @@ static int parse_template(struct pctx *c, struct entity *e, struct field *f, con
                 snprintf(filt, sizeof filt, "%.*s", (int)(end - bar - 1), bar + 1);
             tp->field = entity_field(e, name);
             if (tp->field < 0 || tp->field == f->index) {
-                perr_val(c, p, "{%s} names no other field of \"%s\"", name, e->name);
+                char hint[128];
+                perr_val(c, p, "{%s} names no other field of \"%s\"%s", name, e->name,
+                         tp->field < 0 ? field_hint(hint, sizeof hint, e, name) : "");
                 return -1;
             }
             if (!filt[0])
@@ -648,6 +651,14 @@ const struct gen_def gen_defs[] = {
     {"const", GEN_CONST, {"value", NULL}, parse_const, "the same value in every row"},
     {"event_time", GEN_EVENT_TIME, {"precision", NULL}, parse_event_time,
      "streams: the event's time on the simulated clock (precision s, ms or us)"},
+    {"lifecycle_key", GEN_LIFECYCLE, {NULL}, plifecycle_field,
+     "lifecycle streams: the instance's key (key_start + i, or the entity's primary key)"},
+    {"lifecycle_state", GEN_LIFECYCLE, {NULL}, plifecycle_field,
+     "lifecycle streams: the state this event enters"},
+    {"lifecycle_previous", GEN_LIFECYCLE, {NULL}, plifecycle_field,
+     "lifecycle streams: the state before it (NULL on the first event)"},
+    {"lifecycle_step", GEN_LIFECYCLE, {NULL}, plifecycle_field,
+     "lifecycle streams: 0 for the creation, then 1, 2, ..."},
 };
 const size_t gen_defs_len = sizeof gen_defs / sizeof gen_defs[0];
 
@@ -674,7 +685,9 @@ int field_resolve_ref(struct pctx *c, struct entity *e, struct field *f, const c
     pstr(c, spec, path, "field", 0, &fld);
     t = plan_entity(c->plan, ent);
     if (!t) {
-        perr_val(c, pjoin(p, path, "entity"), "no entity named \"%s\"", ent);
+        char hint[128];
+        perr_val(c, pjoin(p, path, "entity"), "no entity named \"%s\"%s", ent,
+                 entity_hint(hint, sizeof hint, c->plan, ent));
         return -1;
     }
     if (t == e) {
@@ -684,8 +697,10 @@ int field_resolve_ref(struct pctx *c, struct entity *e, struct field *f, const c
     f->target = t;
     f->target_field = fld ? entity_field(t, fld) : t->pk;
     if (f->target_field < 0) {
+        char hint[128];
         if (fld)
-            perr_val(c, pjoin(p, path, "field"), "entity \"%s\" has no field \"%s\"", t->name, fld);
+            perr_val(c, pjoin(p, path, "field"), "entity \"%s\" has no field \"%s\"%s", t->name, fld,
+                     field_hint(hint, sizeof hint, t, fld));
         else
             perr(c, path, "entity \"%s\" has no primary key (a field \"id\" or \"primary_key\"); "
                           "name the referenced field with \"field\"", t->name);

@@ -8,6 +8,7 @@
 
 #include "gen_ext.h"
 #include "fault.h"
+#include "lifecycle.h"
 #include "series.h"
 #include "stream.h"
 
@@ -22,6 +23,7 @@ void gen_buf_init(struct gen_buf *gb)
     gb->dups = NULL;
     gb->dcap = 0;
     arena_init(&gb->arena, 256 * 1024);
+    buf_init(&gb->json, 16u << 20);
 }
 
 void gen_buf_free(struct gen_buf *gb)
@@ -38,6 +40,7 @@ void gen_buf_free(struct gen_buf *gb)
     gb->flags = gb->version = NULL;
     gb->dups = NULL;
     arena_free(&gb->arena);
+    buf_free(&gb->json);
 }
 
 /* Round half away from zero, clamped to [lo, hi]. Inline: llround is a libm call per value. */
@@ -207,8 +210,15 @@ static void eval(const struct entity *e, const struct field *f, const struct row
                  const struct fount_value *vals, struct fount_value *out, struct arena *a)
 {
     struct pcg32 r;
-    const uint64_t row = pos->row;
+    struct rowpos ep;
+    uint64_t row;
 
+    if (FOUNT_UNLIKELY(f->per_event) && pos->ev) { /* lifecycle: per record, not per instance */
+        ep = *pos;
+        ep.row = pos->ev->record;
+        pos = &ep;
+    }
+    row = pos->row;
     if (f->null_rate > 0) {
         fount_rng_at(&r, f->null_key, row);
         if (pcg32_double(&r) < f->null_rate) {
@@ -311,8 +321,7 @@ static void eval(const struct entity *e, const struct field *f, const struct row
         break;
     }
     case GEN_SERIES_LABEL: {
-        const char *label;
-        series_value(e->series, pos->parent, pos->child, pos->time, &label);
+        const char *label = series_label(e->series, pos->parent, pos->child);
         out->type = label ? FV_STRING : FV_NULL;
         out->v.s = label;
         out->len = label ? (uint32_t)strlen(label) : 0;
@@ -328,6 +337,9 @@ static void eval(const struct entity *e, const struct field *f, const struct row
     case GEN_EVENT_TIME:
         out->type = FV_TIMESTAMP;
         out->v.i = pos->time - (pos->time % f->step + f->step) % f->step; /* floor to precision */
+        break;
+    case GEN_LIFECYCLE:
+        lifecycle_eval(e, f, pos, out, a);
         break;
     }
 }
@@ -347,7 +359,7 @@ void gen_value_at(const struct entity *e, int fi, uint64_t row, struct fount_val
                   struct arena *a)
 {
     const struct field *f = &e->fields[fi];
-    struct rowpos pos = {row, 0, 0, 0, 0};
+    struct rowpos pos = {row, 0, 0, 0, 0, NULL};
     struct fount_value *vals;
     size_t i;
 
@@ -459,13 +471,47 @@ static uint8_t apply_faults(const struct entity *e, const struct rowpos *pos, st
     return flags;
 }
 
+uint8_t gen_stream_faults(const struct entity *e, const struct rowpos *pos, struct fount_value *v,
+                          uint8_t *version, struct arena *a)
+{
+    return apply_faults(e, pos, v, version, a);
+}
+
+/* Versions of a row for CDC: the update draws sit at a row index of their own per version. */
+void gen_row_changed(const struct entity *e, uint64_t row, const struct row_change *ch,
+                     struct fount_value *vals, struct arena *a)
+{
+    struct rowpos pos = {row, 0, 0, ch->time, ch->time, NULL}, upos = pos;
+    size_t i;
+
+    upos.row = fount_mix64(row ^ fount_mix64(ch->version + 0x632be59bd9b4e019ULL));
+    for (i = 0; i < e->nfields; i++) {
+        const struct field *f = &e->fields[e->order[i]];
+        struct fount_value *out = &vals[f->index];
+        if (ch->change[f->index] == ROWCH_TOUCH) {
+            int64_t t = ch->time, step = f->step > 0 ? f->step : 1;
+            memset(out, 0, sizeof *out);
+            out->type = e->cols[f->index].type == FV_DATE ? FV_DATE : FV_TIMESTAMP;
+            out->v.i = out->type == FV_DATE ? t / 86400000000LL - (t % 86400000000LL < 0)
+                                            : t - (t % step + step) % step;
+        } else if (ch->change[f->index] == ROWCH_UPDATE && ch->version) {
+            struct field g = *f;
+            g.key = ch->update_key[f->index];
+            g.null_key = fount_mix64(g.key ^ 0x2545f4914f6cdd1dULL);
+            eval(e, &g, &upos, vals, out, a);
+        } else {
+            eval(e, f, &pos, vals, out, a);
+        }
+    }
+}
+
 /* One original event (or a duplicate of one) at send time `send`: values from its original index,
  * event time moved back when it is late. */
 static void stream_record(const struct entity *e, uint64_t orig, int64_t time, int64_t send,
                           struct fount_value *v, uint8_t *flags, uint8_t *version, struct arena *a)
 {
     const struct faults *f = e->faults;
-    struct rowpos pos = {orig, 0, 0, time, send};
+    struct rowpos pos = {orig, 0, 0, time, send, NULL};
     struct pcg32 g;
 
     *flags = 0;
@@ -504,6 +550,10 @@ static void gen_stream_chunk(const struct entity *e, uint64_t c, struct gen_buf 
     uint64_t orig = e->iprefix ? e->iprefix[c] : e->prefix[c];
     uint8_t none = 0, ver = 0;
 
+    if (e->lifecycle) {
+        lifecycle_chunk(e, c, gb, n, b);
+        return;
+    }
     if (f) {
         gb->flags = grow(gb->flags, &gb->fcap, n ? n : 1, 1);
         gb->version = xrealloc(gb->version, gb->fcap);
@@ -559,7 +609,7 @@ static void gen_series_chunk(const struct entity *e, uint64_t c, struct gen_buf 
 {
     const struct series *s = e->series;
     uint64_t t = c * e->per_block, tend = t + e->per_block, i, done = 0;
-    struct rowpos pos = {first, 0, 0, 0, 0};
+    struct rowpos pos = {first, 0, 0, 0, 0, NULL};
 
     if (tend > s->nsteps)
         tend = s->nsteps;
@@ -578,7 +628,7 @@ static void gen_series_chunk(const struct entity *e, uint64_t c, struct gen_buf 
 void gen_chunk(const struct entity *e, uint64_t c, struct gen_buf *gb, struct fount_batch *b)
 {
     uint64_t first, n, i;
-    struct rowpos pos = {0, 0, 0, 0, 0};
+    struct rowpos pos = {0, 0, 0, 0, 0, NULL};
     struct fount_value *v;
 
     arena_reset(&gb->arena);

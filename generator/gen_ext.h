@@ -26,5 +26,10 @@ struct cJSON;
 /* The profile's top-level "locale" (a name, or an object of weights): checked and kept in the plan
  * (plan->locale) for fields that do not name their own. Reports errors through c. */
 void gen_ext_profile_locale(struct pctx *c, const struct cJSON *node, const char *path);
+/* Frees a locale mix made by gen_ext_profile_locale (plan_free calls it). NULL does nothing. */
+void gen_ext_locale_free(struct ext_locale *m);
+/* The value library's generator names (for "did you mean" suggestions): up to max into out;
+ * returns how many. */
+size_t gen_ext_names(const char **out, size_t max);
 
 #endif

@@ -13,6 +13,7 @@
 #include "../sinks/sink.h"
 #include "fault.h"
 #include "gen.h"
+#include "lifecycle.h"
 #include "profile.h"
 #include "runner.h"
 
@@ -47,7 +48,8 @@ static const char usage_run[] =
     "                        file:out/         one file per entity in out/\n"
     "                        sqlite:shop.db    a SQLite database\n"
     "                        null              discard (benchmarks)\n"
-    "  --format F          csv, jsonl or sql (file sink; default from the extension, else csv)\n"
+    "  --format F          csv, jsonl, sql, influx (line protocol) or prometheus (text format);\n"
+    "                      default from the extension (.csv .jsonl .sql .lp .prom), else csv\n"
     "  --dialect D         sqlite, postgres or mysql (for --format sql; default sqlite)\n"
     "  --seed S            override the profile's seed (default: the profile's, else 0)\n"
     "  --scale X           multiply every entity's count by X (children follow their parents)\n"
@@ -85,6 +87,12 @@ static const char usage_sample[] =
     "\n"
     "Prints the first N rows (default 10) of each entity, or of E: an aligned table, or JSON\n"
     "Lines with --format json, or CSV. The rows are exactly those `fount run` makes.\n";
+
+static const char usage_sinks[] =
+    "usage: fount sinks\n"
+    "\n"
+    "Lists the sinks this fount has, with the options each takes (give them to run as\n"
+    "-o key=value). docs/sinks/ has a page per sink.\n";
 
 static const char usage_schema[] =
     "usage: fount schema PROFILE [--dialect sqlite|postgres|mysql]\n"
@@ -153,6 +161,8 @@ static const char *cmd_help(const char *cmd)
         return usage_sample;
     if (!strcmp(cmd, "schema"))
         return usage_schema;
+    if (!strcmp(cmd, "sinks"))
+        return usage_sinks;
     return NULL;
 }
 
@@ -444,6 +454,28 @@ static int broken_payloads_refused(const struct plan *p, const struct fount_sink
     return 0;
 }
 
+/* Lifecycle and CDC streams go out instance by instance, so their times are not in order
+ * (lifecycle.h): pacing them on the wall clock is refused rather than done wrong. */
+static int unordered_pace_refused(const struct plan *p, const struct cli *c, const int *only,
+                                  size_t nonly)
+{
+    size_t i, j;
+
+    for (i = 0; c->pace_realtime && i < p->nents; i++) {
+        const struct lifecycle *lc = p->ents[i].lifecycle;
+        int sel = !only;
+        for (j = 0; j < nonly; j++)
+            sel |= only[j] == p->ents[i].index;
+        if (!sel || !lc)
+            continue;
+        fprintf(stderr, "fount: streams.%s: --pace realtime needs events in time order, and a %s "
+                        "stream is written instance by instance (use --pace max, or --only other "
+                        "relations)\n", p->ents[i].name, lc->cdc ? "CDC" : "lifecycle");
+        return 1;
+    }
+    return 0;
+}
+
 /* --append: ask the sink what each table holds, then prepare the plan to continue after it. */
 static int append_counts(const struct cli *c, struct plan *p, const struct fount_sink_type *st,
                          void *ctx, const char *label)
@@ -489,7 +521,8 @@ static int cmd_run(struct cli *c)
     if (shard_parse(c->shard, &k, &n))
         die_usage("run ", "--shard takes K/N with 0 <= K < N, got \"%s\"", c->shard);
     if (c->format && format_from_name(c->format) < 0)
-        die_usage("run ", "--format takes csv, jsonl or sql, got \"%s\"", c->format);
+        die_usage("run ", "--format takes csv, jsonl, sql, influx or prometheus, got \"%s\"",
+                  c->format);
     if (c->dialect && dialect_from_name(c->dialect) < 0)
         die_usage("run ", "--dialect takes sqlite, postgres or mysql, got \"%s\"", c->dialect);
     if (c->replace && c->append)
@@ -542,7 +575,7 @@ static int cmd_run(struct cli *c)
     args.rels = rels;
     args.nrels = nrels;
     snprintf(label, sizeof label, "%s.0", st->name);
-    if (broken_payloads_refused(p, st, &args)) {
+    if (broken_payloads_refused(p, st, &args) || unordered_pace_refused(p, c, only, nonly)) {
         rc = EXIT_USAGE;
         free(rels);
         free(only);
@@ -784,8 +817,17 @@ int main(int argc, char **argv)
         return 0;
     }
     c.cmd = argv[1];
-    if (!strcmp(c.cmd, "sinks"))
+    if (!strcmp(c.cmd, "sinks")) {
+        if (argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+            fputs(usage_sinks, stdout);
+            return 0;
+        }
+        if (argc > 2) {
+            fprintf(stderr, "fount: sinks takes no arguments\n\n%s", usage_sinks);
+            return EXIT_USAGE;
+        }
         return cmd_sinks();
+    }
     if (!cmd_help(c.cmd)) {
         fprintf(stderr, "fount: unknown command \"%s\"\n\n%s", c.cmd, usage_main);
         return EXIT_USAGE;

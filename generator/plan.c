@@ -13,6 +13,7 @@
 #include "profile_priv.h"
 #include "series.h"
 #include "fault.h"
+#include "lifecycle.h"
 #include "stream.h"
 
 struct entity *plan_entity(const struct plan *p, const char *name)
@@ -99,6 +100,7 @@ void plan_set_seed(struct plan *p, uint64_t seed)
         if (e->series)
             series_reseed(e->series, seed, e->name);
         faults_reseed(e->faults, seed, e->name);
+        lifecycle_reseed(e->lifecycle, seed, e->name);
     }
 }
 
@@ -124,6 +126,7 @@ struct count_job {
     uint64_t b0, b1;   /* blocks [b0, b1) */
     uint64_t *sums;    /* sums[b] for b in [b0, b1) */
     uint64_t *osums;   /* the same for originals, or NULL */
+    int walk;          /* lifecycles: records of the block's instances, from e->iprefix */
 };
 
 static void *count_blocks(void *arg)
@@ -137,6 +140,10 @@ static void *count_blocks(void *arg)
         pend = (b + 1) * e->per_block;
         if (pend > j->units)
             pend = j->units;
+        if (j->walk) {
+            j->sums[b] = lifecycle_block_records(e, b * e->per_block, pend, e->iprefix[b]);
+            continue;
+        }
         for (p = b * e->per_block; p < pend; p++) {
             s += unit_rows(e, p, &oo);
             o += oo;
@@ -160,22 +167,14 @@ static void set_block(struct entity *e, double mean)
         e->per_block = 1u << 20;
 }
 
-/* Row counts per block of units, in parallel; then the prefix sums and the entity's count. */
-static void count_units(struct entity *e, uint64_t units, int threads)
+/* count_blocks over every block of e, on up to `threads` threads. */
+static void count_parallel(struct entity *e, uint64_t units, int threads, uint64_t *sums,
+                           uint64_t *osums, int walk)
 {
     struct count_job jobs[64];
     pthread_t tid[64];
-    uint64_t b;
     int t, nt;
 
-    e->nblocks = (units + e->per_block - 1) / e->per_block;
-    if (!e->nblocks)
-        e->nblocks = 1;
-    free(e->prefix);
-    e->prefix = xcalloc(e->nblocks + 1, sizeof *e->prefix);
-    free(e->iprefix);
-    e->iprefix = e->faults && e->faults->dup_rate > 0
-                     ? xcalloc(e->nblocks + 1, sizeof *e->iprefix) : NULL;
     nt = threads < 1 ? 1 : threads > 64 ? 64 : threads;
     if ((uint64_t)nt > e->nblocks)
         nt = (int)e->nblocks;
@@ -184,8 +183,9 @@ static void count_units(struct entity *e, uint64_t units, int threads)
         jobs[t].units = units;
         jobs[t].b0 = e->nblocks * (uint64_t)t / (uint64_t)nt;
         jobs[t].b1 = e->nblocks * (uint64_t)(t + 1) / (uint64_t)nt;
-        jobs[t].sums = e->prefix + 1; /* sums[b] lands in prefix[b + 1] */
-        jobs[t].osums = e->iprefix ? e->iprefix + 1 : NULL;
+        jobs[t].sums = sums;
+        jobs[t].osums = osums;
+        jobs[t].walk = walk;
         if (t && pthread_create(&tid[t], NULL, count_blocks, &jobs[t]))
             count_blocks(&jobs[t]), tid[t] = 0;
     }
@@ -193,11 +193,35 @@ static void count_units(struct entity *e, uint64_t units, int threads)
     for (t = 1; t < nt; t++)
         if (tid[t])
             pthread_join(tid[t], NULL);
-    for (b = 0; b < e->nblocks; b++) {
-        e->prefix[b + 1] += e->prefix[b];
-        if (e->iprefix)
+}
+
+/* Row counts per block of units, in parallel; then the prefix sums and the entity's count. A
+ * lifecycle's walks are keyed by instance index, so its instances are prefix-summed first. */
+static void count_units(struct entity *e, uint64_t units, int threads)
+{
+    uint64_t b;
+
+    e->nblocks = (units + e->per_block - 1) / e->per_block;
+    if (!e->nblocks)
+        e->nblocks = 1;
+    free(e->prefix);
+    e->prefix = xcalloc(e->nblocks + 1, sizeof *e->prefix);
+    free(e->iprefix);
+    e->iprefix = (e->faults && e->faults->dup_rate > 0) || e->lifecycle
+                     ? xcalloc(e->nblocks + 1, sizeof *e->iprefix) : NULL;
+    /* sums[b] lands in prefix[b + 1] */
+    if (e->lifecycle) {
+        count_parallel(e, units, threads, e->iprefix + 1, NULL, 0);
+        for (b = 0; b < e->nblocks; b++)
+            e->iprefix[b + 1] += e->iprefix[b];
+        count_parallel(e, units, threads, e->prefix + 1, NULL, 1);
+    } else {
+        count_parallel(e, units, threads, e->prefix + 1, e->iprefix ? e->iprefix + 1 : NULL, 0);
+        for (b = 0; e->iprefix && b < e->nblocks; b++)
             e->iprefix[b + 1] += e->iprefix[b];
     }
+    for (b = 0; b < e->nblocks; b++)
+        e->prefix[b + 1] += e->prefix[b];
     e->count = e->prefix[e->nblocks];
 }
 
@@ -220,6 +244,7 @@ static int prepare_stream(struct plan *p, struct entity *e, int threads, struct 
     struct stream *s = e->stream;
     const struct rate *r = &s->rate;
     double peak = r->base * (1 + r->daily_amp) * (1 + r->weekly_amp);
+    double per_event = e->lifecycle ? e->lifecycle->mean_records : 1; /* records per arrival */
     uint64_t b, maxw = 1ULL << 36;
     int i;
 
@@ -235,12 +260,12 @@ static int prepare_stream(struct plan *p, struct entity *e, int threads, struct 
     for (i = 0; i < r->nsteps; i++)
         if (r->step_rate[i] > peak)
             peak = r->step_rate[i];
-    set_block(e, peak * (double)s->window_us / 1e6);
+    set_block(e, peak * (double)s->window_us / 1e6 * per_event);
     if (s->duration_us) {
         s->nwindows = (uint64_t)((s->duration_us + s->window_us - 1) / s->window_us);
         count_units(e, s->nwindows, threads);
     } else {
-        double per_w = r->base * (double)s->window_us / 1e6;
+        double per_w = r->base * (double)s->window_us / 1e6 * per_event;
         s->nwindows = per_w > 0 ? (uint64_t)((double)s->max_events / per_w * 1.1) + 1 : 1024;
         for (;;) {
             count_units(e, s->nwindows, threads);
@@ -264,7 +289,7 @@ static int prepare_stream(struct plan *p, struct entity *e, int threads, struct 
         e->prefix[e->nblocks] = s->max_events;
         e->count = s->max_events;
     }
-    return 0;
+    return lifecycle_prepare(e, err);
 }
 
 static int prepare_unique(struct entity *e, struct field *f, struct fount_err *err)
@@ -313,6 +338,8 @@ static void mark_needed(struct entity *e)
     e->unused = 0;
     if (e->parent)
         mark_needed(e->parent);
+    if (e->lifecycle && e->lifecycle->entity)
+        mark_needed(e->lifecycle->entity);
     for (j = 0; j < e->nfields; j++)
         if (e->fields[j].gen == GEN_REF && e->fields[j].target)
             mark_needed(e->fields[j].target);
@@ -439,6 +466,7 @@ void plan_free(struct plan *p)
         dist_free(&e->per_dist);
         free(e->stream);
         faults_free(e->faults);
+        lifecycle_free(e->lifecycle);
         free(e->iprefix);
         series_free(e->series);
         free(e->name);
@@ -446,5 +474,6 @@ void plan_free(struct plan *p)
     free(p->ents);
     free(p->write_order);
     free(p->path);
+    gen_ext_locale_free(p->locale);
     free(p);
 }

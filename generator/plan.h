@@ -36,7 +36,8 @@ enum gen_kind {
     GEN_SERIES_VALUE,
     GEN_SERIES_LABEL, /* series: the anomaly in force, or NULL           */
     GEN_COPY,        /* the value of deps[0] (a field renamed by drift)  */
-    GEN_SCHEMA_VERSION /* streams with drift: the schema version in force */
+    GEN_SCHEMA_VERSION, /* streams with drift: the schema version in force */
+    GEN_LIFECYCLE    /* lifecycle and CDC streams: imin is the column (enum lc_col) */
 };
 
 /* One piece of a template: literal text, or a field of the same row with an optional filter. */
@@ -67,6 +68,7 @@ struct field {
     uint64_t null_key;
     double null_rate;
     int unique;
+    int per_event;          /* lifecycle streams: drawn per record, not per instance */
     int bad;                /* compiling it failed (while the profile is checked) */
     struct perm perm;       /* unique fields draw their index from it */
     uint64_t domain;        /* number of distinct values (0 = too many to count) */
@@ -121,6 +123,7 @@ struct field {
 struct stream;
 struct series;
 struct faults;
+struct lifecycle;
 
 struct entity {
     char *name;
@@ -128,7 +131,9 @@ struct entity {
     struct stream *stream;   /* streams: the clock and the rate curve */
     struct series *series;   /* series: tags, clock and value model */
     struct faults *faults;   /* streams: injected faults, or NULL */
-    uint64_t *iprefix;       /* streams with duplicates: original events before block b */
+    uint64_t *iprefix;       /* streams with duplicates or a lifecycle: original events
+                                (instances) before block b */
+    struct lifecycle *lifecycle; /* streams: a state machine or CDC per instance, or NULL */
     int index;
     uint64_t count;          /* rows, after --scale (per entities: after plan_prepare) */
     uint64_t base_count;     /* rows as written in the profile */

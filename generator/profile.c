@@ -6,6 +6,7 @@
 #include "gen_ext.h"
 #include "series.h"
 #include "fault.h"
+#include "lifecycle.h"
 #include "stream.h"
 
 #include <errno.h>
@@ -128,24 +129,60 @@ const char *pidx(char *out, const char *base, size_t i)
     return path_put(out, base, "", q);
 }
 
+/* Damerau-Levenshtein (optimal string alignment): a swap of two letters ("setp") is one edit. */
 static size_t edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b), i, j, prev[65], cur[65];
+    size_t la = strlen(a), lb = strlen(b), i, j, d[65][65];
 
     if (la > 64 || lb > 64)
         return 99;
+    for (i = 0; i <= la; i++)
+        d[i][0] = i;
     for (j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (i = 1; i <= la; i++) {
-        cur[0] = i;
+        d[0][j] = j;
+    for (i = 1; i <= la; i++)
         for (j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1, best;
+            best = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
         }
-        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-    }
-    return prev[lb];
+    return d[la][lb];
+}
+
+size_t suggest_hint(char *out, size_t n, const char *word, const char *const *cands, size_t nc)
+{
+    const char *s = psuggest(word, cands, nc);
+
+    return s ? (size_t)snprintf(out, n, " (did you mean \"%s\"?)", s) : (out[0] = '\0', 0);
+}
+
+/* " (did you mean "customers"?)" for an entity name, or "". */
+const char *entity_hint(char *out, size_t n, const struct plan *pl, const char *name)
+{
+    const char *names[256];
+    size_t i, k = 0;
+
+    for (i = 0; i < pl->nents && k < 256; i++)
+        if (pl->ents[i].name)
+            names[k++] = pl->ents[i].name;
+    suggest_hint(out, n, name, names, k);
+    return out;
+}
+
+/* The same for a field of entity e. */
+const char *field_hint(char *out, size_t n, const struct entity *e, const char *name)
+{
+    const char *names[256];
+    size_t i, k = 0;
+
+    for (i = 0; i < e->nfields && k < 256; i++)
+        names[k++] = e->fields[i].name;
+    suggest_hint(out, n, name, names, k);
+    return out;
 }
 
 const char *psuggest(const char *word, const char *const *cands, size_t n)
@@ -260,7 +297,11 @@ int pint(struct pctx *c, const cJSON *obj, const char *path, const char *key, in
         perr(c, p, "missing required key \"%s\" (a whole number)", key);
     if (rc <= 0)
         return rc;
-    if (d != floor(d) || fabs(d) > 9007199254740992.0) {
+    if (fabs(d) > 9007199254740992.0) {
+        perr(c, p, "too large: at most 9007199254740992 (2^53), got %g", d);
+        return -1;
+    }
+    if (d != floor(d)) {
         perr(c, p, "expected a whole number, got %g", d);
         return -1;
     }
@@ -526,7 +567,9 @@ static int pentity_per(struct pctx *c, struct entity *e, const cJSON *per, const
         return -1;
     e->parent = plan_entity(c->plan, pname);
     if (!e->parent) {
-        perr_val(c, pjoin(p, path, "entity"), "no entity named \"%s\"", pname);
+        char hint[128];
+        perr_val(c, pjoin(p, path, "entity"), "no entity named \"%s\"%s", pname,
+                 entity_hint(hint, sizeof hint, c->plan, pname));
         return -1;
     }
     if (e->parent == e) {
@@ -692,6 +735,8 @@ static int pass_names(struct pctx *c, const cJSON *const *sections, const char *
             }
             fs = member(it, "fields");
             pjoin(fp, p, "fields");
+            if (!fs && k == 1 && member(it, "cdc")) /* columns come from "cdc" (cdc.c) */
+                continue;
             if (!fs) {
                 perr(c, p, "missing required key \"fields\" (an object of field definitions)");
                 bad++;
@@ -754,6 +799,8 @@ static int pfield(struct pctx *c, struct entity *e, struct field *f, const cJSON
     f->gen = g->kind;
     for (i = 0; i < 4; i++)
         allowed[n++] = common_keys[i];
+    if (!strcmp(e->section, "streams") && member(c->specs[e->index], "lifecycle"))
+        allowed[n++] = "per_event"; /* drawn per event, not per instance (lifecycle.h) */
     for (i = 0; g->keys[i]; i++)
         allowed[n++] = g->keys[i];
     allowed[n] = NULL;
@@ -767,6 +814,8 @@ static int pfield(struct pctx *c, struct entity *e, struct field *f, const cJSON
     if (pbool(c, spec, path, "unique", &u) < 0)
         return -1;
     f->unique = u;
+    if (pbool(c, spec, path, "per_event", &f->per_event) < 0)
+        return -1;
     f->key = fount_key(c->plan->seed, e->name, f->name, NULL);
     f->null_key = fount_key(c->plan->seed, e->name, f->name, "null");
     e->cols[f->index].nullable = f->null_rate > 0;
@@ -828,6 +877,21 @@ static int order_fields(struct pctx *c, struct entity *e)
     return rc;
 }
 
+/* An entity that e depends on (its parent or a ref target) and that is not placed yet. */
+static struct entity *unplaced_dep(const struct plan *pl, struct entity *e, const int *state)
+{
+    size_t j;
+
+    if (e->parent && !state[e->parent->index])
+        return e->parent;
+    for (j = 0; j < e->nfields; j++)
+        if (e->fields[j].gen == GEN_REF && e->fields[j].target &&
+            !state[e->fields[j].target->index])
+            return e->fields[j].target;
+    (void)pl;
+    return e;
+}
+
 /* Parents before children: an entity comes after every entity its refs and "per" point to. */
 static int order_entities(struct pctx *c)
 {
@@ -847,6 +911,8 @@ static int order_entities(struct pctx *c)
                 continue;
             if (e->parent && !state[e->parent->index])
                 ready = 0;
+            if (e->lifecycle && e->lifecycle->entity && !state[e->lifecycle->entity->index])
+                ready = 0; /* a lifecycle or CDC stream after the entity it keys */
             for (j = 0; j < e->nfields && ready; j++)
                 if (e->fields[j].gen == GEN_REF && e->fields[j].target &&
                     !state[e->fields[j].target->index])
@@ -857,14 +923,27 @@ static int order_entities(struct pctx *c)
             }
         }
     }
-    if (n < pl->nents) {
-        for (i = 0; i < pl->nents; i++)
-            if (!state[i]) {
-                perr(c, pjoin(p, pl->ents[i].section, pl->ents[i].name),
-                     "entities refer to each other in a cycle (one of them must come first)");
-                rc = -1;
-                break;
-            }
+    if (n < pl->nents) { /* walk unplaced dependencies from the first unplaced entity */
+        char chain[400];
+        size_t w = 0, steps;
+        struct entity *e = NULL, *start;
+        for (i = 0; i < pl->nents && !e; i++)
+            if (!state[i])
+                e = &pl->ents[i];
+        /* after nents steps the walk is inside the cycle: start there */
+        for (steps = 0; steps < pl->nents; steps++)
+            e = unplaced_dep(pl, e, state);
+        start = e;
+        do {
+            w += (size_t)snprintf(chain + w, w < sizeof chain ? sizeof chain - w : 0, "%s -> ",
+                                  e->name);
+            e = unplaced_dep(pl, e, state);
+        } while (e != start && w < sizeof chain);
+        if (w < sizeof chain)
+            snprintf(chain + w, sizeof chain - w, "%s", start->name);
+        perr(c, pjoin(p, start->section, start->name),
+             "entities refer to each other in a cycle: %s", chain);
+        rc = -1;
     }
     free(state);
     return rc;
@@ -991,6 +1070,11 @@ static void check_fields(struct pctx *c, struct entity *e)
         } else if (f->gen == GEN_REF && f->target && needs_parent(f->target, f->target_field, 0)) {
             perr(c, p, "%s.%s depends on its row's parent, so a ref cannot compute it",
                  f->target->name, f->target->fields[f->target_field].name);
+        } else if (f->unique && f->gen == GEN_REF && f->target && !f->target->parent &&
+                   !f->target->stream && !f->target->series && !e->parent && !e->stream &&
+                   f->target->base_count < e->base_count) {
+            perr(c, pjoin(p, p, "unique"), "only %llu distinct values for %llu rows",
+                 (unsigned long long)f->target->base_count, (unsigned long long)e->base_count);
         } else if (f->unique && !e->parent && f->gen != GEN_REF) {
             uint64_t dom = field_domain(e, f);
             if (dom && dom < e->base_count)
@@ -1016,7 +1100,7 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
                                         "description", NULL};
     static const char *const skeys[] = {"start", "duration", "end", "events", "window", "rate",
                                         "arrival", "key", "fields", "indexes", "faults",
-                                        "description", NULL};
+                                        "lifecycle", "cdc", "description", NULL};
     char p[PATH_MAX_LEN], fp[PATH_MAX_LEN];
     int *ok;
     size_t i, j;
@@ -1041,7 +1125,9 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
             if (pstr(c, it, p, "primary_key", 0, &pk) == 1) {
                 e->pk = entity_field(e, pk);
                 if (e->pk < 0) {
-                    perr_val(c, pjoin(fp, p, "primary_key"), "no field named \"%s\"", pk);
+                    char hint[128];
+                    perr_val(c, pjoin(fp, p, "primary_key"), "no field named \"%s\"%s", pk,
+                             field_hint(hint, sizeof hint, e, pk));
                     bad++;
                 }
             } else if (!pk) {

@@ -38,6 +38,10 @@ const char *pjoin(char *out, const char *base, const char *key);
 const char *pidx(char *out, const char *base, size_t i);
 /* The closest candidate within a small edit distance, or NULL. */
 const char *psuggest(const char *word, const char *const *cands, size_t n);
+/* " (did you mean "x"?)" when a candidate is close to word, else "" (in out, n bytes). */
+size_t suggest_hint(char *out, size_t n, const char *word, const char *const *cands, size_t nc);
+const char *entity_hint(char *out, size_t n, const struct plan *pl, const char *name);
+const char *field_hint(char *out, size_t n, const struct entity *e, const char *name);
 /* Report every key of obj not in allowed (NULL-terminated). Returns the number reported. */
 int pkeys(struct pctx *c, const cJSON *obj, const char *path, const char *const *allowed);
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "fault.h"
+#include "lifecycle.h"
 #include "stream.h"
 
 static const cJSON *member(const cJSON *o, const char *k)
@@ -272,6 +273,9 @@ int pstream(struct pctx *c, struct entity *e, const cJSON *spec, const char *pat
             bad++;
         }
     }
+    /* A CDC stream's columns are made here; a lifecycle reads the fields (keys, per_event). */
+    if (!bad && (member(spec, "lifecycle") || member(spec, "cdc")))
+        bad += plifecycle(c, e, spec, path) != 0;
     for (i = 0; i < e->nfields; i++)
         if (e->fields[i].gen == GEN_EVENT_TIME) {
             if (s->time_field >= 0) {
@@ -281,7 +285,7 @@ int pstream(struct pctx *c, struct entity *e, const cJSON *spec, const char *pat
             }
             s->time_field = (int)i;
         }
-    if (s->time_field < 0 && e->nfields) {
+    if (s->time_field < 0 && e->nfields && !(e->lifecycle && e->lifecycle->cdc)) {
         perr(c, pjoin(p, path, "fields"), "a stream needs one field of type \"event_time\"");
         bad++;
     }

@@ -20,12 +20,13 @@ enum fount_vtype {
     FV_STRING,    /* v.s, len bytes, UTF-8, not NUL-terminated                  */
     FV_TIMESTAMP, /* v.i microseconds since 1970-01-01T00:00:00Z                */
     FV_DATE,      /* v.i days since 1970-01-01                                  */
-    FV_UUID       /* v.u, 16 bytes                                              */
+    FV_UUID,      /* v.u, 16 bytes                                              */
+    FV_JSON       /* v.s, len bytes of valid JSON text (an object...), written raw in JSON */
 };
 
 struct fount_value {
     uint8_t type;   /* enum fount_vtype; FV_NULL for a null of any column type */
-    uint32_t len;   /* FV_STRING: length in bytes */
+    uint32_t len;   /* FV_STRING, FV_JSON: length in bytes */
     union {
         int64_t i;
         double d;
@@ -33,6 +34,19 @@ struct fount_value {
         uint8_t u[16];
     } v;
 };
+
+/* What a column is to the time-series encoders (InfluxDB line protocol, Prometheus text: see
+ * sinks/format_ts.c). Series families set it (series.c); every other column is COL_PLAIN. */
+enum fount_col_role {
+    COL_PLAIN = 0,
+    COL_TIME,      /* the point's timestamp                     */
+    COL_TAG,       /* a tag (Influx) or label (Prometheus)      */
+    COL_VALUE,     /* the measured value                        */
+    COL_LABEL      /* the anomaly label: a string field or NULL */
+};
+
+/* What kind of metric a relation is (series families); METRIC_NONE for tables and streams. */
+enum fount_metric_type { METRIC_NONE = 0, METRIC_GAUGE, METRIC_COUNTER };
 
 /* A column as sinks see it. */
 struct fount_column {
@@ -47,6 +61,7 @@ struct fount_column {
     int primary_key;
     const char *ref_table;    /* foreign key target, or NULL                         */
     const char *ref_column;
+    enum fount_col_role role; /* for the time-series encoders; COL_PLAIN by default    */
 };
 
 /* A relation: an entity table, an event stream or a metric family. */
@@ -61,6 +76,11 @@ struct fount_relation {
     const uint8_t *absent;    /* schema drift: absent[v * ncols + c] when column c is not
                                  part of schema version v (JSON omits it), else NULL     */
     int key_col;              /* streams: the partitioning key column, else -1         */
+    /* series families (else NULL / METRIC_NONE): the metric (Influx measurement, Prometheus
+     * metric name), its type, and its description (Prometheus HELP; NULL for none) */
+    const char *metric;
+    enum fount_metric_type metric_type;
+    const char *help;
 };
 
 /* A batch: consecutive rows of one relation, owned by the runner. */

@@ -23,6 +23,76 @@
 /* Room for any non-string value plus two quotes, ",", "NULL" etc. FMT_DOUBLE_MAX is the largest. */
 #define ROOM_SCALAR (FMT_DOUBLE_MAX + 4)
 
+/* Eight bytes at a time: strings are scanned as 64-bit words and copied whole when no byte
+ * needs care. These tests are exact as yes/no answers, on either byte order. */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static inline uint64_t swar_lt(uint64_t x, unsigned n) /* some byte < n (n <= 128) */
+{
+    return (x - ONES * n) & ~x & HIGHS;
+}
+
+static inline uint64_t swar_eq(uint64_t x, unsigned c) /* some byte == c */
+{
+    return swar_lt(x ^ (ONES * c), 1);
+}
+
+enum scan { SCAN_CSV, SCAN_JSON, SCAN_SQL };
+
+/* A word holding a byte that the format must look at. For CSV this is a superset (all bytes
+ * below '\r' + 1, not just CR and LF): the caller confirms with CSV_SPECIAL. */
+static inline uint64_t dirty(uint64_t x, enum scan k)
+{
+    switch (k) {
+    case SCAN_CSV: return swar_lt(x, '\r' + 1) | swar_eq(x, ',') | swar_eq(x, '"');
+    case SCAN_JSON: return swar_lt(x, 0x20) | swar_eq(x, '"') | swar_eq(x, '\\') | (x & HIGHS);
+    default: return swar_lt(x, 1) | swar_eq(x, '\'') | swar_eq(x, '\\');
+    }
+}
+
+/* The common case of every string writer: copy s verbatim if no byte is dirty. Works in words,
+ * the last one overlapping the one before (so no byte loop for the tail); strings under 4 bytes
+ * are padded with 'a' into one word. Returns 0 when a byte is dirty: p is then partly written,
+ * and the caller starts over on its careful path. */
+static inline int clean_copy(char *p, const char *s, size_t n, enum scan k)
+{
+    uint64_t x;
+    uint32_t lo, hi;
+    size_t i;
+
+    if (n >= 8) {
+        for (i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, s + i, 8);
+            if (dirty(x, k))
+                return 0;
+            memcpy(p + i, &x, 8);
+        }
+        memcpy(&x, s + n - 8, 8);
+        if (dirty(x, k))
+            return 0;
+        memcpy(p + n - 8, &x, 8);
+        return 1;
+    }
+    if (n >= 4) {
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        if (dirty(lo | (uint64_t)hi << 32, k))
+            return 0;
+        memcpy(p, &lo, 4);
+        memcpy(p + n - 4, &hi, 4);
+        return 1;
+    }
+    x = ONES * 'a';
+    for (i = 0; i < n; i++)
+        x = x << 8 | (unsigned char)s[i];
+    if (dirty(x, k))
+        return 0;
+    for (i = 0; i < n; i++)
+        p[i] = s[i];
+    return 1;
+}
+
 /* ---------------------------------------------------------------- names */
 
 static int name_eq(const char *a, const char *b)
@@ -47,6 +117,11 @@ int format_from_name(const char *name)
         return FMT_JSONL;
     if (name_eq(name, "sql"))
         return FMT_SQL;
+    if (name_eq(name, "influx") || name_eq(name, "influxdb") || name_eq(name, "lp") ||
+        name_eq(name, "line"))
+        return FMT_INFLUX;
+    if (name_eq(name, "prometheus") || name_eq(name, "prom"))
+        return FMT_PROMETHEUS;
     return -1;
 }
 
@@ -69,13 +144,19 @@ const char *format_name(enum fount_format f)
     case FMT_CSV: return "csv";
     case FMT_JSONL: return "jsonl";
     case FMT_SQL: return "sql";
+    case FMT_INFLUX: return "influx";
+    case FMT_PROMETHEUS: return "prometheus";
     }
     return "?";
 }
 
 const char *format_extension(enum fount_format f)
 {
-    return format_name(f);
+    switch (f) {
+    case FMT_INFLUX: return "lp";
+    case FMT_PROMETHEUS: return "prom";
+    default: return format_name(f);
+    }
 }
 
 /* ---------------------------------------------------------------- CSV */
@@ -88,19 +169,23 @@ static const unsigned char CSV_SPECIAL[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1,
 static char *csv_string(char *p, const char *s, size_t n)
 {
     size_t i;
-    int quote;
+    unsigned bad = 0;
 
     if (n == 0) {
         memcpy(p, "\"\"", 2);
         return p + 2;
     }
-    quote = s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t';
-    for (i = 0; !quote && i < n; i++)
-        quote = CSV_SPECIAL[(unsigned char)s[i]];
-    if (!quote) {
-        memcpy(p, s, n);
+    if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
+        goto quoted;
+    if (FOUNT_LIKELY(clean_copy(p, s, n, SCAN_CSV)))
         return p + n;
+    for (i = 0; i < n; i++) {
+        bad |= CSV_SPECIAL[(unsigned char)s[i]];
+        p[i] = s[i];
     }
+    if (!bad)
+        return p + n;
+quoted:
     *p++ = '"';
     for (i = 0; i < n; i++) {
         if (s[i] == '"')
@@ -115,7 +200,8 @@ static char *csv_value(char *p, const struct fount_value *v, const struct fount_
 {
     switch (v->type) {
     case FV_INT: return p + fmt_i64(p, v->v.i);
-    case FV_STRING: return csv_string(p, v->v.s, v->len);
+    case FV_STRING:
+    case FV_JSON: return csv_string(p, v->v.s, v->len);
     case FV_TIMESTAMP: return p + fmt_timestamp(p, v->v.i, c->ts_digits, 0);
     case FV_DECIMAL: return p + fmt_decimal(p, v->v.i, c->scale);
     case FV_DOUBLE:
@@ -136,13 +222,23 @@ static char *csv_value(char *p, const struct fount_value *v, const struct fount_
     }
 }
 
+/* buf_reserve without the call when the room is already there (cap never passes max). */
+static inline int reserve(struct buf *out, size_t n)
+{
+    if (FOUNT_LIKELY(out->cap - out->len >= n))
+        return 0;
+    return buf_reserve(out, n);
+}
+
 /* Upper bound of a row's encoded size; str_mul is the worst expansion per string byte. */
 static size_t row_bound(const struct fount_value *row, size_t ncols, size_t str_mul)
 {
     size_t j, n = 0;
 
     for (j = 0; j < ncols; j++)
-        n += row[j].type == FV_STRING ? row[j].len * str_mul + ROOM_SCALAR : ROOM_SCALAR;
+        n += row[j].type == FV_STRING || row[j].type == FV_JSON
+                 ? row[j].len * str_mul + ROOM_SCALAR
+                 : ROOM_SCALAR;
     return n;
 }
 
@@ -157,7 +253,7 @@ static int csv_batch(const struct fount_batch *b, struct buf *out)
     char *p;
 
     for (i = 0; i < b->nrows; i++, row += ncols) {
-        if (buf_reserve(out, row_bound(row, ncols, 2) + 1))
+        if (reserve(out, row_bound(row, ncols, 2) + 1))
             return -1;
         p = buf_tail(out);
         for (j = 0; j < ncols; j++) {
@@ -251,10 +347,25 @@ static char *json_string(char *p, const char *str, size_t n)
     size_t k, bad;
 
     *p++ = '"';
+    if (FOUNT_LIKELY(clean_copy(p, str, n, SCAN_JSON))) {
+        p[n] = '"';
+        return p + n + 1;
+    }
     while (s < end) {
-        unsigned c = *s;
+        unsigned c;
+        uint64_t x;
 
-        if (FOUNT_LIKELY(JSON_CLASS[c] == 0)) {
+        if (end - s >= 8) {
+            memcpy(&x, s, 8);
+            if (FOUNT_LIKELY(!dirty(x, SCAN_JSON))) {
+                memcpy(p, &x, 8);
+                p += 8;
+                s += 8;
+                continue;
+            }
+        }
+        c = *s;
+        if (JSON_CLASS[c] == 0) {
             *p++ = (char)c;
             s++;
             continue;
@@ -302,6 +413,9 @@ static char *json_value(char *p, const struct fount_value *v, const struct fount
     switch (v->type) {
     case FV_INT: return p + fmt_i64(p, v->v.i);
     case FV_STRING: return json_string(p, v->v.s, v->len);
+    case FV_JSON: /* already JSON: a nested object */
+        memcpy(p, v->v.s, v->len);
+        return p + v->len;
     case FV_TIMESTAMP:
         *p++ = '"';
         p += fmt_timestamp(p, v->v.i, c->ts_digits, 0);
@@ -362,7 +476,7 @@ static int json_batch(const struct fount_batch *b, struct buf *out)
     }
     off[ncols] = keys.len;
     for (i = 0; i < b->nrows; i++, row += ncols) {
-        if (buf_reserve(out, keys.len + row_bound(row, ncols, 6) + 3))
+        if (reserve(out, keys.len + row_bound(row, ncols, 6) + 3))
             goto out;
         p = buf_tail(out);
         if (!ncols)
@@ -381,6 +495,30 @@ out:
     buf_free(&keys);
     free(off);
     return rc;
+}
+
+int encode_json_object(const struct fount_relation *rel, const struct fount_value *vals,
+                       struct buf *out)
+{
+    size_t j, n = 2, len0 = out->len;
+    char *p;
+
+    for (j = 0; j < rel->ncols; j++)
+        n += strlen(rel->cols[j].name) * 6 + 4;
+    if (buf_reserve(out, n + row_bound(vals, rel->ncols, 6)))
+        return -1;
+    p = buf_tail(out);
+    *p++ = '{';
+    for (j = 0; j < rel->ncols; j++) {
+        if (j)
+            *p++ = ',';
+        p = json_string(p, rel->cols[j].name, strlen(rel->cols[j].name));
+        *p++ = ':';
+        p = json_value(p, &vals[j], &rel->cols[j]);
+    }
+    *p++ = '}';
+    out->len = len0 + (size_t)(p - (out->data + len0));
+    return 0;
 }
 
 /* ---------------------------------------------------------------- SQL */
@@ -407,29 +545,41 @@ static char *sql_ident(char *p, enum fount_dialect d, const char *s, size_t n)
  * bytes are dropped there. Needs n * 2 + 2. */
 static char *sql_string(char *p, enum fount_dialect d, const char *s, size_t n)
 {
-    size_t i, run = 0;
+    size_t i = 0;
+    uint64_t x;
+    char c;
 
     *p++ = '\'';
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-
-        if (FOUNT_LIKELY(c != '\'' && c != '\\' && c != '\0'))
-            continue;
-        memcpy(p, s + run, i - run);
-        p += i - run;
-        run = i + 1;
+    if (FOUNT_LIKELY(clean_copy(p, s, n, SCAN_SQL))) {
+        p[n] = '\'';
+        return p + n + 1;
+    }
+    while (i < n) {
+        if (n - i >= 8) {
+            memcpy(&x, s + i, 8);
+            if (FOUNT_LIKELY(!dirty(x, SCAN_SQL))) {
+                memcpy(p, &x, 8);
+                p += 8;
+                i += 8;
+                continue;
+            }
+        }
+        c = s[i++];
         if (c == '\'') {
-            memcpy(p, "''", 2);
-            p += 2;
-        } else if (d == DIALECT_MYSQL) {
+            *p++ = '\'';
+            *p++ = '\'';
+        } else if (c == '\0') {
+            if (d == DIALECT_MYSQL) {
+                *p++ = '\\';
+                *p++ = '0';
+            }
+        } else if (c == '\\' && d == DIALECT_MYSQL) {
             *p++ = '\\';
-            *p++ = c == '\0' ? '0' : '\\';
-        } else if (c == '\\') {
             *p++ = '\\';
+        } else {
+            *p++ = c;
         }
     }
-    memcpy(p, s + run, n - run);
-    p += n - run;
     *p++ = '\'';
     return p;
 }
@@ -457,7 +607,8 @@ static char *sql_value(char *p, enum fount_dialect d, const struct fount_value *
 {
     switch (v->type) {
     case FV_INT: return p + fmt_i64(p, v->v.i);
-    case FV_STRING: return sql_string(p, d, v->v.s, v->len);
+    case FV_STRING:
+    case FV_JSON: return sql_string(p, d, v->v.s, v->len);
     case FV_TIMESTAMP:
         *p++ = '\'';
         p += fmt_timestamp(p, v->v.i, c->ts_digits, d == DIALECT_MYSQL);
@@ -525,7 +676,7 @@ static int sql_batch(enum fount_dialect d, const struct fount_batch *b, struct b
         goto out;
     for (i = 0; i < b->nrows; i++, row += ncols) {
         abs = b->first_row + i;
-        if (buf_reserve(out, pre.len + row_bound(row, ncols, 2) + 4))
+        if (reserve(out, pre.len + row_bound(row, ncols, 2) + 4))
             goto out;
         p = buf_tail(out);
         if (i == 0 || abs % FORMAT_SQL_ROWS == 0) {
@@ -555,6 +706,8 @@ int encode_header(const struct fount_encoder *e, const struct fount_relation *re
 {
     if (e->format == FMT_CSV)
         return csv_header(rel, out);
+    if (e->format == FMT_PROMETHEUS)
+        return format_prom_header(rel, out);
     return 0;
 }
 
@@ -563,10 +716,14 @@ int encode_batch(const struct fount_encoder *e, const struct fount_batch *b, str
     size_t len0 = out->len;
     int rc;
 
+    if (b->row_flags || b->row_version) /* injected faults, schema drift: format_fault.c */
+        return encode_batch_faults(e, b, out);
     switch (e->format) {
     case FMT_CSV: rc = csv_batch(b, out); break;
     case FMT_JSONL: rc = json_batch(b, out); break;
     case FMT_SQL: rc = sql_batch(e->dialect, b, out); break;
+    case FMT_INFLUX: rc = format_influx_batch(b, out); break;
+    case FMT_PROMETHEUS: rc = format_prom_batch(b, out); break;
     default: rc = -1;
     }
     if (rc)
@@ -615,6 +772,7 @@ const char *schema_type(enum fount_dialect d, const struct fount_column *c, char
             return tmp;
         }
         return is_keyed(c) ? "VARCHAR(255)" : "TEXT";
+    case FV_JSON: return pick(d, "TEXT", "JSONB", "JSON");
     case FV_TIMESTAMP:
         if (d == DIALECT_SQLITE)
             return "TIMESTAMP";

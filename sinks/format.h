@@ -8,7 +8,7 @@
 #include "../generator/common.h"
 #include "../generator/value.h"
 
-enum fount_format { FMT_CSV, FMT_JSONL, FMT_SQL };
+enum fount_format { FMT_CSV, FMT_JSONL, FMT_SQL, FMT_INFLUX, FMT_PROMETHEUS };
 enum fount_dialect { DIALECT_SQLITE, DIALECT_POSTGRES, DIALECT_MYSQL };
 
 /* Rows per INSERT statement. Statements start at rows whose absolute index is a multiple of this
@@ -20,13 +20,15 @@ struct fount_encoder {
     enum fount_dialect dialect; /* FMT_SQL only */
 };
 
-/* Lookups by name ("csv", "jsonl", "sql"; "sqlite", "postgres", "mysql"). -1 if unknown. */
+/* Lookups by name ("csv", "jsonl", "sql", "influx" (or "lp"), "prometheus" (or "prom"); "sqlite",
+ * "postgres", "mysql"). -1 if unknown. */
 int format_from_name(const char *name);
 int dialect_from_name(const char *name);
 const char *format_name(enum fount_format f);
-const char *format_extension(enum fount_format f); /* "csv", "jsonl", "sql" */
+const char *format_extension(enum fount_format f); /* "csv", "jsonl", "sql", "lp", "prom" */
 
-/* Appends the relation's header (CSV: the column names; others: nothing). */
+/* Appends the relation's header (CSV: the column names; Prometheus: # HELP and # TYPE; others:
+ * nothing). */
 int encode_header(const struct fount_encoder *e, const struct fount_relation *rel, struct buf *out);
 /* Appends the batch's rows. Returns 0, or -1 if out's cap was reached. */
 int encode_batch(const struct fount_encoder *e, const struct fount_batch *b, struct buf *out);
@@ -35,6 +37,17 @@ int encode_batch(const struct fount_encoder *e, const struct fount_batch *b, str
  * a time, omitting drifted-away keys in JSON, truncating and corrupting payloads as flagged. */
 int encode_batch_faults(const struct fount_encoder *e, const struct fount_batch *b,
                         struct buf *out);
+
+/* format_ts.c: InfluxDB line protocol and the Prometheus text format (the mapping of columns to
+ * tags, fields and time is described there). Append; -1 if out's cap was reached. */
+int format_influx_batch(const struct fount_batch *b, struct buf *out);
+int format_prom_header(const struct fount_relation *rel, struct buf *out);
+int format_prom_batch(const struct fount_batch *b, struct buf *out);
+
+/* One row as a JSON object, {"col":value,...} without a newline, values as JSON Lines writes them
+ * (CDC row images). Appends; returns 0, or -1 if out's cap was reached (out unchanged). */
+int encode_json_object(const struct fount_relation *rel, const struct fount_value *vals,
+                       struct buf *out);
 
 /* Quote an identifier or a string literal for a dialect ("a""b", `a``b`, 'O''Brien'). Appends. */
 int sql_quote_ident(enum fount_dialect d, const char *name, struct buf *out);

@@ -14,11 +14,23 @@
 #ifdef FOUNT_WITH_SQLITE
 extern const struct fount_sink_type sqlite_sink_type;
 #endif
+#ifdef FOUNT_WITH_PGSQL
+extern const struct fount_sink_type postgres_sink_type;
+#endif
+#ifdef FOUNT_WITH_MYSQL
+extern const struct fount_sink_type mysql_sink_type;
+#endif
 
 static const struct fount_sink_type *const types[] = {
     &file_sink_type,
 #ifdef FOUNT_WITH_SQLITE
     &sqlite_sink_type,
+#endif
+#ifdef FOUNT_WITH_PGSQL
+    &postgres_sink_type,
+#endif
+#ifdef FOUNT_WITH_MYSQL
+    &mysql_sink_type,
 #endif
     &null_sink_type,
 };
@@ -49,7 +61,8 @@ static int ends_with(const char *s, const char *suffix)
 const struct fount_sink_type *sink_resolve(const char *uri, const char **target,
                                            struct fount_err *err)
 {
-    static const char *const file_ext[] = {".csv", ".jsonl", ".ndjson", ".json", ".sql", "/"};
+    static const char *const file_ext[] = {".csv", ".jsonl", ".ndjson", ".json", ".sql", ".lp",
+                                           ".prom", "/"};
     static const char *const db_ext[] = {".db", ".sqlite", ".sqlite3"};
     const char *colon = strchr(uri, ':');
     struct stat st;
@@ -70,9 +83,13 @@ const struct fount_sink_type *sink_resolve(const char *uri, const char **target,
             const struct fount_sink_type *t;
             memcpy(scheme, uri, n);
             scheme[n] = '\0';
-            t = sink_find(scheme);
+            /* Aliases: the sink reads the whole URI (sink_args.uri), so the scheme only picks it. */
+            t = sink_find(strcmp(scheme, "postgresql") == 0 ? "postgres"
+                          : strcmp(scheme, "mariadb") == 0  ? "mysql"
+                                                            : scheme);
             if (!t && (strcmp(scheme, "postgres") == 0 || strcmp(scheme, "postgresql") == 0 ||
-                       strcmp(scheme, "mysql") == 0 || strcmp(scheme, "kafka") == 0 ||
+                       strcmp(scheme, "mysql") == 0 || strcmp(scheme, "mariadb") == 0 ||
+                       strcmp(scheme, "kafka") == 0 ||
                        strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0)) {
                 fount_err_set(err, "the %s sink is not built into this fount (see `fount sinks`)",
                               scheme);

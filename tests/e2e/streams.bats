@@ -51,7 +51,8 @@ teardown() {
     malformed=$(echo "$line" | sed -E 's/.*malformed ([0-9]+).*/\1/')
     # a truncated payload may have lost its version key: at most the malformed ones are missing
     v2=$(grep -ac '"schema_version":[23]' "$T/f.jsonl")
-    [ "$v2" -le "$drifted" ] && [ "$v2" -ge $((drifted - malformed)) ]
+    [ "$v2" -le "$drifted" ]
+    [ "$v2" -ge $((drifted - malformed)) ]
     ! grep -a '"schema_version":[23]' "$T/f.jsonl" | grep -aq '"page"'
     ! grep -a '"schema_version":1' "$T/f.jsonl" | grep -aq '"path"'
 }
@@ -60,7 +61,8 @@ teardown() {
     run "$FOUNT" run "$P/stream-dups.json" --only clicks --to "$T/d.jsonl"
     [ "$status" -eq 0 ]
     dups=$(echo "$output" | grep 'clicks .*faults:' | sed -E 's/.*duplicates ([0-9]+).*/\1/')
-    [ "$dups" -gt 300 ] && [ "$dups" -lt 1000 ]
+    [ "$dups" -gt 300 ]
+    [ "$dups" -lt 1000 ]
     extra=$(grep -o '"event_id":"[^"]*"' "$T/d.jsonl" | sort | uniq -c | awk '{ n += $1 - 1 } END { print n }')
     [ "$extra" -eq "$dups" ]
 }

@@ -182,6 +182,15 @@ Test(fmt, timestamp)
         {253402300799999999, 6, 0, "9999-12-31T23:59:59.999999Z"},
         {253402300799999999 + 1, 0, 0, "+10000-01-01T00:00:00Z"},
         {-62135596800000000, 0, 0, "0001-01-01T00:00:00Z"},
+        {1772368496123456, 1, 0, "2026-03-01T12:34:56.1Z"},
+        {1772368496123456, 2, 1, "2026-03-01 12:34:56.12"},
+        {1772368496123456, 4, 0, "2026-03-01T12:34:56.1234Z"},
+        {1772368496123456, 5, 1, "2026-03-01 12:34:56.12345"},
+        {1772368496123456, 9, 0, "2026-03-01T12:34:56.123456Z"},  /* more than 6: 6 */
+        {1772368496123456, -1, 0, "2026-03-01T12:34:56Z"},
+        {-62167219200000000, 3, 0, "0000-01-01T00:00:00.000Z"},        /* first fast-path day */
+        {-62167219200000000 - 1, 3, 0, "-0001-12-31T23:59:59.999Z"},
+        {-62167219200000000 - 1, 3, 1, "-0001-12-31 23:59:59.999"},
         {INT64_MAX, 6, 0, "+294247-01-10T04:00:54.775807Z"},
         {INT64_MIN, 6, 0, "-290308-12-21T19:59:05.224192Z"},
     };
@@ -255,6 +264,97 @@ Test(fmt, uuid)
         buf[n] = '\0';
         cr_expect_str_eq(buf, cases[i].want);
     }
+}
+
+/* Reference text from civil_from_days (Hinnant, plain int64) and printf. */
+static void ref_date(char *out, size_t size, int64_t days)
+{
+    int64_t y;
+    unsigned m, d;
+
+    civil_from_days(days, &y, &m, &d);
+    if (y >= 0 && y <= 9999)
+        snprintf(out, size, "%04" PRId64 "-%02u-%02u", y, m, d);
+    else
+        snprintf(out, size, "%c%04" PRIu64 "-%02u-%02u", y < 0 ? '-' : '+',
+                 y < 0 ? 0 - (uint64_t)y : (uint64_t)y, m, d);
+}
+
+static void ref_timestamp(char *out, size_t size, int64_t us, int digits, int sql)
+{
+    int64_t days = us / 86400000000, rem = us % 86400000000;
+    char date[32], frac[16] = "";
+
+    if (rem < 0) {
+        rem += 86400000000;
+        days--;
+    }
+    ref_date(date, sizeof date, days);
+    if (digits > 0)
+        snprintf(frac, sizeof frac, ".%06d", (int)(rem % 1000000));
+    if (digits > 0)
+        frac[1 + digits] = '\0';
+    snprintf(out, size, "%s%c%02d:%02d:%02d%s%s", date, sql ? ' ' : 'T', (int)(rem / 3600000000),
+             (int)(rem / 60000000 % 60), (int)(rem / 1000000 % 60), frac, sql ? "" : "Z");
+}
+
+/* The fast paths (years 0000..9999, values below 10^8...) against plain references, on random
+ * values of every magnitude and on the edges of the fast ranges. */
+Test(fmt, random_against_references)
+{
+    static const int64_t edges[] = {-62167219200000000, 253402300800000000, 0, -1, INT64_MIN,
+                                    INT64_MAX, 99999999, 100000000, 9999999999999999};
+    uint64_t seed = 99;
+    char got[64], want[96];
+    size_t n, i;
+    int k, bad = 0;
+
+    for (k = 0; k < 200000; k++) {
+        uint64_t r = rng_next(&seed);
+        int64_t v = (int64_t)(rng_next(&seed) >> (1 + r % 63));    /* 0 <= v < 2^63 */
+        int digits = (int)(r >> 8) % 7, sql = (int)(r >> 12) & 1, scale = (int)((r >> 16) % 19);
+
+        if ((r >> 20) & 1)
+            v = -v;                     /* v >= 0 here, so this cannot overflow */
+        if (k < (int)(NELEM(edges) * 3)) {
+            int64_t e = edges[k / 3];   /* each edge, one before and one after */
+            int step = k % 3 - 1;
+
+            v = (step < 0 && e == INT64_MIN) || (step > 0 && e == INT64_MAX) ? e : e + step;
+        }
+        n = fmt_i64(got, v);
+        got[n] = '\0';
+        snprintf(want, sizeof want, "%" PRId64, v);
+        if (strcmp(got, want) != 0 && bad++ < 5)
+            cr_log_error("fmt_i64(%s) = %s", want, got);
+        n = fmt_timestamp(got, v, digits, sql);
+        got[n] = '\0';
+        ref_timestamp(want, sizeof want, v, digits, sql);
+        if (strcmp(got, want) != 0 && bad++ < 5)
+            cr_log_error("fmt_timestamp(%" PRId64 ", %d, %d) = %s, want %s", v, digits, sql, got,
+                         want);
+        n = fmt_date(got, v / 86400000000);
+        got[n] = '\0';
+        ref_date(want, sizeof want, v / 86400000000);
+        if (strcmp(got, want) != 0 && bad++ < 5)
+            cr_log_error("fmt_date(%" PRId64 ") = %s, want %s", v / 86400000000, got, want);
+        n = fmt_decimal(got, v, scale);
+        got[n] = '\0';
+        {
+            uint64_t a = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, p = 1;
+
+            for (i = 0; i < (size_t)scale; i++)
+                p *= 10;
+            if (scale)
+                snprintf(want, sizeof want, "%s%" PRIu64 ".%0*" PRIu64, v < 0 ? "-" : "", a / p,
+                         scale, a % p);
+            else
+                snprintf(want, sizeof want, "%" PRId64, v);
+        }
+        if (strcmp(got, want) != 0 && bad++ < 5)
+            cr_log_error("fmt_decimal(%" PRId64 ", %d) = %s, want %s", v, scale, got, want);
+    }
+    cr_expect_eq(bad, 0, "%d mismatches", bad);
 }
 
 Test(fmt, double_fixed_and_shortest)

@@ -1,0 +1,40 @@
+# helpers.bash: shared by the .bats files (`load helpers`). Each test runs in its own temporary
+# directory, removed afterwards. FOUNT is the binary under test (make test-e2e sets it; the default
+# is ./fount of the directory bats was started in).
+FOUNT=${FOUNT:-$PWD/fount}
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+SHOP=$ROOT/profiles/shop.json
+
+setup() {
+    [ -x "$FOUNT" ] || { echo "FOUNT=$FOUNT is not an executable (run make first)" >&2; return 1; }
+    T=$(mktemp -d "${TMPDIR:-/tmp}/fount-e2e.XXXXXX")
+    cd "$T"
+}
+
+teardown() {
+    cd /
+    [ -n "${T:-}" ] && rm -rf "$T"
+}
+
+sha() {
+    sha256sum "$1" | cut -d' ' -f1
+}
+
+# jsonl_check FILE: prints "LINES VALID", the number of lines and how many are valid JSON
+# (sqlite3's json_valid: no python or jq needed).
+jsonl_check() {
+    sqlite3 :memory: 'CREATE TABLE j(line)' '.mode ascii' '.separator "\t" "\n"' ".import $1 j" \
+        '.mode list' '.separator " "' 'SELECT count(*), coalesce(sum(json_valid(line)), 0) FROM j'
+}
+
+# The entity names of a profile, parents first, from `fount check` (lines "  NAME  N rows ...").
+entities_of() {
+    "$FOUNT" check "$@" | awk 'NR > 1 && $3 == "rows" { print $1 }'
+}
+
+# rows_of PROFILE ENTITY [options]: the row count `fount check` reports for an entity.
+rows_of() {
+    local p=$1 e=$2
+    shift 2
+    "$FOUNT" check "$p" "$@" | awk -v e="$e" 'NR > 1 && $1 == e && $3 == "rows" { print $2 }'
+}

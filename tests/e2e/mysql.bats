@@ -1,0 +1,326 @@
+#!/usr/bin/env bats
+# mysql.bats: the mysql sink against a real MariaDB, started for this file on 127.0.0.1 and a free
+# port in a temporary directory (scripts/mysql-server.sh) and stopped in teardown_file, whatever
+# happened. shop.json goes in once (setup_file) and is checked: row counts as `fount check` says,
+# no orphan for any foreign key, values equal to the CSV output of the same seed, column types as
+# `fount schema --dialect mysql` declares them, the secondary indexes. Then each error case: wrong
+# password, missing database, connection refused, refusal to clobber, --replace, --append,
+# constraint violations (both load methods), Ctrl-C and a killed connection (exact counts).
+
+load helpers
+
+SCALE=0.1
+
+setup_file() {
+    FOUNT=${FOUNT:-$PWD/fount}
+    if ! "$FOUNT" sinks | grep -q '^mysql '; then
+        { echo "this fount has no mysql sink: make check installs it (scripts/bootstrap)" >&2; return 1; }
+    fi
+    if ! command -v mariadbd >/dev/null; then
+        { echo "MariaDB is not installed (scripts/bootstrap installs it): make check installs it (scripts/bootstrap)" >&2; return 1; }
+    fi
+    MYTEST=$(mktemp -d /tmp/fount-my.XXXXXX)
+    export MYTEST
+    "$BATS_TEST_DIRNAME/../../scripts/mysql-server.sh" start "$MYTEST" >/dev/null
+    newdb shop
+    "$FOUNT" run "$BATS_TEST_DIRNAME/../../profiles/shop.json" --scale $SCALE \
+        --to "$(uri shop)" >"$MYTEST/shop.out" 2>&1 || {
+        cat "$MYTEST/shop.out" >&2
+        return 1
+    }
+}
+
+teardown_file() {
+    [ -n "${MYTEST:-}" ] || return 0
+    "$BATS_TEST_DIRNAME/../../scripts/mysql-server.sh" stop "$MYTEST" || true
+    rm -rf "$MYTEST"
+}
+
+port() { cat "$MYTEST/port"; }
+uri() { echo "mysql://fount:fount@127.0.0.1:$(port)/$1"; }
+# root over the server's socket; fount's own user over TCP.
+admin() { mariadb --no-defaults -S "$MYTEST/sock" -u root -N -B "$@"; }
+q() { # q DB SQL: tab-separated rows, no header
+    mariadb --no-defaults --default-character-set=utf8mb4 -h 127.0.0.1 -P "$(port)" -u fount \
+        -pfount -N -B "$1" -e "$2"
+}
+newdb() { admin -e "CREATE DATABASE \`$1\`"; }
+
+@test "shop.json loads: exit 0, every relation in the summary" {
+    total=$("$FOUNT" check "$SHOP" --scale $SCALE | sed -n 's/.* entities, \([0-9]*\) rows$/\1/p')
+    run cat "$MYTEST/shop.out"
+    echo "$output"
+    [[ "$output" == *"$total rows written, 0 failed"* ]]
+    for e in $(entities_of "$SHOP" --scale $SCALE); do
+        [[ "$output" == *"$e "* ]]
+    done
+}
+
+@test "row counts equal fount check's" {
+    for e in $(entities_of "$SHOP" --scale $SCALE); do
+        want=$(rows_of "$SHOP" "$e" --scale $SCALE)
+        have=$(q shop "SELECT COUNT(*) FROM $e")
+        echo "$e: want $want, have $have"
+        [ "$want" -eq "$have" ]
+    done
+}
+
+@test "no orphan for any foreign key (LEFT JOIN per constraint)" {
+    run q shop "SELECT TABLE_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
+                FROM information_schema.KEY_COLUMN_USAGE
+                WHERE TABLE_SCHEMA = 'shop' AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY 1, 2"
+    echo "$output"
+    [ "${#lines[@]}" -eq 4 ]
+    for fk in "${lines[@]}"; do
+        read -r t c p pc <<<"$fk"
+        n=$(q shop "SELECT COUNT(*) FROM $t x LEFT JOIN $p y ON x.$c = y.$pc WHERE y.$pc IS NULL")
+        echo "$t.$c -> $p.$pc: $n orphans"
+        [ "$n" -eq 0 ]
+    done
+}
+
+@test "values equal the CSV output of the same seed, for every table" {
+    cd "$T"
+    "$FOUNT" run "$SHOP" --scale $SCALE --to file:csv/ --format csv --quiet
+    # fount's CSV spells timestamps 2024-02-22T14:44:05Z (.130Z with ms), booleans true/false and
+    # NULL as an empty field; the client's batch output is tab-separated with \t, \n and \\
+    # escaped, so any such character would make the comparison fail, not pass.
+    ts="DATE_FORMAT(%s, '%%Y-%%m-%%dT%%H:%%i:%%sZ')"
+    declare -A sel=(
+        [customers]="id, first_name, last_name, email, country, segment, $(printf "$ts" created_at)"
+        [products]="id, sku, category, price, IF(in_stock, 'true', 'false')"
+        [orders]="id, customer_id, $(printf "$ts" ordered_at), status, total, currency, order_uuid,
+                  IF(coupon IS NULL, '', IF(coupon = '', '\"\"', coupon))"
+        [order_items]="id, order_id, line_no, product_id, quantity, unit_price"
+        [payments]="id, order_id, method, amount, status,
+                    CONCAT(DATE_FORMAT(paid_at, '%Y-%m-%dT%H:%i:%s.'),
+                           LEFT(DATE_FORMAT(paid_at, '%f'), 3), 'Z')"
+    )
+    for t in customers products orders order_items payments; do
+        q shop "SELECT ${sel[$t]} FROM $t ORDER BY id" | tr '\t' ',' >"db_$t.csv"
+        tail -n +2 "csv/$t.csv" >"want_$t.csv"
+        echo "$t: $(wc -l <"want_$t.csv") rows"
+        diff "want_$t.csv" "db_$t.csv" | head -5
+        cmp "want_$t.csv" "db_$t.csv"
+    done
+}
+
+@test "column types are those fount schema --dialect mysql declares (information_schema)" {
+    cd "$T"
+    # `name` TYPE [NOT NULL] ... as the server reports them: BIGINT is bigint(20), BOOLEAN tinyint(1)
+    "$FOUNT" schema "$SHOP" --dialect mysql | awk '
+        /^CREATE TABLE/ { gsub(/`/, "", $3); t = $3 }
+        /^  `/ { c = $1; gsub(/`/, "", c); ty = tolower($2); sub(/^bigint$/, "bigint(20)", ty)
+                 sub(/^boolean$/, "tinyint(1)", ty); sub(/,$/, "", ty)
+                 print t "." c " " ty " " ($0 ~ /NOT NULL/ ? "NO" : "YES") }' | sort >want
+    q shop "SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IS_NULLABLE)
+            FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'shop'" | sort >have
+    cat have
+    [ "$(wc -l <want)" -eq 32 ] # 7 + 5 + 8 + 6 + 6 columns
+    diff want have
+}
+
+@test "tables are utf8mb4 with a binary, no-pad collation; secondary indexes exist" {
+    run q shop "SELECT DISTINCT TABLE_COLLATION FROM information_schema.TABLES
+                WHERE TABLE_SCHEMA = 'shop'"
+    [ "$output" = utf8mb4_nopad_bin ]
+    run q shop "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS
+                WHERE TABLE_SCHEMA = 'shop' ORDER BY 1"
+    echo "$output"
+    for i in orders_customer_id_idx orders_ordered_at_idx order_items_order_id_idx \
+        products_category_idx PRIMARY email sku order_uuid; do
+        [[ " ${lines[*]} " == *" $i "* ]]
+    done
+}
+
+@test "special characters round-trip exactly, with both load methods" {
+    cd "$T"
+    cat >odd.json <<'EOF'
+{"seed": 1, "entities": {"odd": {"count": 3, "fields": {
+  "id": {"type": "sequence"},
+  "tab": {"type": "choice", "values": ["a\tb"]},
+  "nl": {"type": "choice", "values": ["line\nbreak\r\n"]},
+  "bs": {"type": "choice", "values": ["back\\slash \\N \\0"]},
+  "quote": {"type": "choice", "values": ["O'Brien \"x\""]},
+  "utf8": {"type": "choice", "values": ["Léa 日本 🙂"]},
+  "empty": {"type": "choice", "values": [""]},
+  "none": {"type": "string", "pattern": "x", "null_rate": 1.0}
+}}}}
+EOF
+    newdb odd
+    for m in infile insert; do
+        "$FOUNT" run odd.json --to "$(uri odd)" --replace --quiet -o method=$m
+        run q odd "SELECT SUM(tab = 'a\tb' AND nl = 'line\nbreak\r\n'
+                              AND bs = 'back\\\\slash \\\\N \\\\0' AND quote = 'O\\'Brien \"x\"'
+                              AND utf8 = 'Léa 日本 🙂' AND empty = '' AND none IS NULL) FROM odd"
+        echo "$m: $output"
+        [ "$output" = 3 ]
+    done
+}
+
+@test "wrong password: one line, exit 1" {
+    run "$FOUNT" run "$SHOP" --scale 0.01 --to "mysql://fount:wrong@127.0.0.1:$(port)/shop"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" == "fount: mysql.0: cannot connect to MySQL at 127.0.0.1:$(port)"*"Access denied for user 'fount'@'127.0.0.1' (using password: YES)" ]]
+}
+
+@test "missing database: exit 1" {
+    run "$FOUNT" run "$SHOP" --scale 0.01 --to "$(uri nosuchdb)"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" == *"Unknown database 'nosuchdb'" ]]
+}
+
+@test "connection refused (a closed port): exit 1, fast" {
+    p=1
+    for try in $(seq 1 50); do # a port nothing listens on
+        p=$((20000 + RANDOM % 40000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || break
+    done
+    SECONDS=0
+    run "$FOUNT" run "$SHOP" --scale 0.01 --to "mariadb://fount:fount@127.0.0.1:$p/shop"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" == *"127.0.0.1:$p"*"connection refused"* ]]
+    [ "$SECONDS" -lt 10 ]
+}
+
+@test "bad URIs: no database, an unknown parameter" {
+    run "$FOUNT" run "$SHOP" --scale 0.01 --to "mysql://fount:fount@127.0.0.1:$(port)"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *"the URI names no database"* ]]
+    run "$FOUNT" run "$SHOP" --scale 0.01 --to "$(uri shop)?nonsense=1"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ "$output" == *'unknown URI parameter "nonsense"'* ]]
+}
+
+@test "existing tables: refused, one message naming them, nothing written" {
+    before=$(q shop "SELECT COUNT(*) FROM orders")
+    run "$FOUNT" run "$SHOP" --scale $SCALE --to "$(uri shop)"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" == "fount: mysql.0: database \"shop\" already has tables customers, products, orders, order_items, payments"*"(use --replace to drop and recreate fount's tables, or --append to add rows after them)" ]]
+    [ "$(q shop "SELECT COUNT(*) FROM orders")" -eq "$before" ]
+}
+
+@test "--replace drops fount's tables (children first) and loads again" {
+    newdb repl
+    "$FOUNT" run "$SHOP" --scale 0.02 --to "$(uri repl)" --quiet
+    q repl "CREATE TABLE keep_me (x int)"
+    run "$FOUNT" run "$SHOP" --scale 0.02 --seed 9 --to "$(uri repl)" --replace --quiet
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(q repl "SELECT COUNT(*) FROM orders")" -eq "$(rows_of "$SHOP" orders --scale 0.02)" ]
+    [ "$(q repl "SELECT COUNT(*) FROM keep_me")" -eq 0 ]
+    "$FOUNT" run "$SHOP" --scale 0.02 --seed 9 --only customers --to - --format csv --quiet |
+        sed -n 2p | cut -d, -f4 >"$T/email"
+    [ "$(q repl "SELECT email FROM customers WHERE id = 1")" = "$(cat "$T/email")" ]
+}
+
+@test "--append continues after the existing rows, with no orphan and no duplicate" {
+    newdb app
+    "$FOUNT" run "$SHOP" --scale 0.02 --to "$(uri app)" --quiet
+    run "$FOUNT" run "$SHOP" --scale 0.02 --to "$(uri app)" --append --quiet
+    echo "$output"
+    [ "$status" -eq 0 ]
+    n=$(rows_of "$SHOP" orders --scale 0.02)
+    [ "$(q app "SELECT COUNT(*), MAX(id) FROM orders")" = "$((2 * n))	$((2 * n))" ]
+    [ "$(q app "SELECT COUNT(*) FROM order_items i LEFT JOIN orders o ON o.id = i.order_id
+                WHERE o.id IS NULL")" -eq 0 ]
+}
+
+@test "a conflicting row: that batch fails with table, row and the server's message (both methods)" {
+    newdb conflict
+    for m in infile insert; do
+        "$FOUNT" run "$SHOP" --only orders --scale 0 --to "$(uri conflict)" --replace --quiet
+        q conflict "INSERT INTO orders VALUES (5000, 1, NOW(), 'x', 1, 'EUR', UUID(), NULL)"
+        run "$FOUNT" run "$SHOP" --only orders --scale $SCALE --to "$(uri conflict)" --append \
+            -o method=$m
+        echo "$m: $output"
+        [ "$status" -eq 1 ]
+        [ "${lines[0]}" = "fount: mysql.0: orders: row 4999: Duplicate entry '5000' for key 'PRIMARY'" ]
+        [[ "$output" == *"orders "*" 5904 "*" 4096 "* ]]
+        [ "$(q conflict "SELECT COUNT(*) FROM orders")" -eq 5905 ]
+    done
+}
+
+@test "a conflict in the first batch stops the run at once (--append after rows were deleted)" {
+    newdb conflict1
+    "$FOUNT" run "$SHOP" --only orders --scale $SCALE --to "$(uri conflict1)" --quiet
+    q conflict1 "DELETE FROM orders WHERE id <= 10"
+    # rows 9990-19989 go in: only the first 10 conflict, all in the first batch
+    run "$FOUNT" run "$SHOP" --only orders --scale $SCALE --to "$(uri conflict1)" --append
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [ "${lines[0]}" = "fount: mysql.0: orders: row 9990: Duplicate entry '9991' for key 'PRIMARY'" ]
+    [ "$(grep -c 'Duplicate entry' <<<"$output")" -eq 1 ]
+    [ "$(q conflict1 "SELECT COUNT(*) FROM orders")" -eq 9990 ] # the run stopped: nothing more went in
+}
+
+@test "unknown sink option: rejected with the list, exit 2; a bad method: exit 1" {
+    run "$FOUNT" run "$SHOP" --to "$(uri shop)" -o batchsize=5
+    echo "$output"
+    [ "$status" -eq 2 ]
+    [[ "$output" == *'the mysql sink has no option "batchsize" (it takes: method, insert_rows, indexes, collation)'* ]]
+    run "$FOUNT" run "$SHOP" --to "$(uri shop)" -o method=copy
+    [ "$status" -eq 1 ]
+    [[ "$output" == *'option method: expected infile or insert, got "copy"'* ]]
+}
+
+@test "--only orders into an empty database: the foreign key to a missing table is left out" {
+    newdb only
+    run "$FOUNT" run "$SHOP" --only orders --scale 0.01 --to "$(uri only)" --quiet
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(q only "SELECT COUNT(*) FROM orders")" -eq 1000 ]
+    [ "$(q only "SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS
+                 WHERE TABLE_SCHEMA = 'only' AND CONSTRAINT_TYPE = 'FOREIGN KEY'")" -eq 0 ]
+}
+
+@test "Ctrl-C: exit 130 and the database holds exactly the rows the summary counts" {
+    newdb intr
+    "$FOUNT" run "$SHOP" --only orders --scale 5 --to "$(uri intr)" 2>"$T/err" &
+    pid=$!
+    for i in $(seq 1 200); do # until the load is under way
+        n=$(q intr "SELECT COUNT(*) FROM orders" 2>/dev/null || echo 0)
+        [ "$n" -gt 0 ] && break
+        sleep 0.05
+    done
+    kill -INT "$pid"
+    status=0
+    wait "$pid" || status=$?
+    cat "$T/err"
+    [ "$status" -eq 130 ]
+    said=$(awk '$1 == "orders" { print $2 }' "$T/err")
+    [ "$said" -gt 0 ]
+    [ "$said" -lt 500000 ]
+    [ "$(q intr "SELECT COUNT(*) FROM orders")" -eq "$said" ]
+}
+
+@test "a killed connection is reconnected and the batch retried: exact counts, exit 0" {
+    newdb lost
+    "$FOUNT" run "$SHOP" --only orders --scale 0.6 --to "$(uri lost)" 2>"$T/err" &
+    pid=$!
+    for i in $(seq 1 200); do
+        n=$(q lost "SELECT COUNT(*) FROM orders" 2>/dev/null || echo 0)
+        [ "$n" -gt 0 ] && break
+        sleep 0.05
+    done
+    for id in $(admin -e "SELECT ID FROM information_schema.PROCESSLIST
+                          WHERE USER = 'fount' AND DB = 'lost' AND COMMAND <> 'Sleep'"); do
+        admin -e "KILL CONNECTION $id"
+    done
+    status=0
+    wait "$pid" || status=$?
+    cat "$T/err"
+    [ "$status" -eq 0 ]
+    grep -q 'connection lost (reconnected): .* (retry 1/5' "$T/err"
+    [ "$(q lost "SELECT COUNT(*) FROM orders")" -eq 60000 ]
+}
