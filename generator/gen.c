@@ -226,7 +226,8 @@ static void eval(const struct entity *e, const struct field *f, const struct row
             return;
         }
     }
-    fount_rng_at(&r, f->key, row);
+    if (f->draws) /* kinds that take no random draw skip seeding a generator */
+        fount_rng_at(&r, f->key, row);
     switch (f->gen) {
     case GEN_SEQUENCE:
         out->type = FV_INT;

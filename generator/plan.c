@@ -296,6 +296,23 @@ static int prepare_unique(struct entity *e, struct field *f, struct fount_err *e
 {
     uint64_t dom;
 
+    switch (f->gen) { /* kinds whose value takes no draw from the field's generator */
+    case GEN_SEQUENCE:
+    case GEN_TEMPLATE:
+    case GEN_CONST:
+    case GEN_COPY:
+    case GEN_EVENT_TIME:
+    case GEN_SCHEMA_VERSION:
+    case GEN_SERIES_TIME:
+    case GEN_SERIES_TAG:
+    case GEN_SERIES_VALUE:
+    case GEN_SERIES_LABEL:
+        f->draws = 0;
+        break;
+    default:
+        f->draws = 1;
+    }
+
     if (f->gen == GEN_REF && !f->target->count && e->count && !f->null_rate) {
         fount_err_set(err, "%s.%s.fields.%s: refers to %s, which has no rows in this run",
                       e->section, e->name, f->name, f->target->name);

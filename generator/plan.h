@@ -70,6 +70,7 @@ struct field {
     int unique;
     int per_event;          /* lifecycle streams: drawn per record, not per instance */
     int bad;                /* compiling it failed (while the profile is checked) */
+    int draws;              /* eval seeds the field's generator (plan_prepare sets it) */
     struct perm perm;       /* unique fields draw their index from it */
     uint64_t domain;        /* number of distinct values (0 = too many to count) */
 
