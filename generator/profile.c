@@ -344,6 +344,29 @@ int pbool(struct pctx *c, const cJSON *obj, const char *path, const char *key, i
     return 1;
 }
 
+int pdur(struct pctx *c, const cJSON *obj, const char *path, const char *key, int required,
+         int64_t *out)
+{
+    const cJSON *v = member(obj, key);
+    char p[PATH_MAX_LEN];
+
+    pjoin(p, path, key);
+    if (!v) {
+        if (required)
+            perr(c, p, "missing required key \"%s\" (a duration such as \"30s\")", key);
+        return 0;
+    }
+    if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 9e12) {
+        *out = (int64_t)(v->valuedouble * 1e6);
+        return 1;
+    }
+    if (cJSON_IsString(v) && parse_duration(v->valuestring, out) == 0)
+        return 1;
+    perr(c, p, "expected a duration such as \"500ms\", \"30s\", \"5m\", \"2h\" or \"7d\" (or a "
+               "number of seconds)");
+    return -1;
+}
+
 /* ---------- distributions ---------- */
 
 static int pdist_param(struct pctx *c, const cJSON *v, const char *p, double unit, double *out)
@@ -784,9 +807,10 @@ static int pfield(struct pctx *c, struct entity *e, struct field *f, const cJSON
         return -1;
     g = gen_def_find(tname);
     if (!g) {
-        const char *names[64], *s;
-        for (i = 0; i < gen_defs_len && i < 63; i++)
+        const char *names[256], *s;
+        for (i = 0; i < gen_defs_len && i < 64; i++)
             names[i] = gen_defs[i].name;
+        i += gen_ext_names(names + i, 256 - i); /* person.first_name, address.city... */
         s = psuggest(tname, names, i);
         if (s)
             perr_val(c, pjoin(p, path, "type"), "unknown generator \"%s\" (did you mean \"%s\"?)",

@@ -54,6 +54,9 @@ int pint(struct pctx *c, const cJSON *obj, const char *path, const char *key, in
 int pstr(struct pctx *c, const cJSON *obj, const char *path, const char *key, int required,
          const char **out);
 int pbool(struct pctx *c, const cJSON *obj, const char *path, const char *key, int *out);
+/* A duration: "500ms", "30s", "1h30m", or a number of seconds; into microseconds. */
+int pdur(struct pctx *c, const cJSON *obj, const char *path, const char *key, int required,
+         int64_t *out);
 const char *ptype_name(const cJSON *v); /* "a string", "a number", ... */
 
 /* Parse a distribution (a name, or an object with "type" and parameters) into d. unit: time fields

@@ -16,28 +16,6 @@ static const cJSON *member(const cJSON *o, const char *k)
     return cJSON_GetObjectItemCaseSensitive(o, k);
 }
 
-/* A duration key: "30s", "1h30m" or a number of seconds. */
-static int pdur(struct pctx *c, const cJSON *obj, const char *path, const char *key, int required,
-                int64_t *out)
-{
-    const cJSON *v = member(obj, key);
-    char p[PATH_MAX_LEN];
-
-    pjoin(p, path, key);
-    if (!v) {
-        if (required)
-            perr(c, p, "missing required key \"%s\" (a duration such as \"30s\")", key);
-        return 0;
-    }
-    if (cJSON_IsNumber(v) && v->valuedouble >= 0 && isfinite(v->valuedouble)) {
-        *out = (int64_t)(v->valuedouble * 1e6);
-        return 1;
-    }
-    if (cJSON_IsString(v) && parse_duration(v->valuestring, out) == 0)
-        return 1;
-    perr(c, p, "expected a duration such as \"500ms\", \"30s\", \"5m\", \"2h\" or \"7d\"");
-    return -1;
-}
 
 static int prange(struct pctx *c, const cJSON *o, const char *path, const char *key, double lo,
                   double hi, double *out)

@@ -477,25 +477,6 @@ static const cJSON *member(const cJSON *o, const char *k)
     return cJSON_GetObjectItemCaseSensitive(o, k);
 }
 
-static int pdur(struct pctx *c, const cJSON *o, const char *path, const char *key, int required,
-                int64_t *out)
-{
-    const cJSON *v = member(o, key);
-    char p[PATH_MAX_LEN];
-
-    pjoin(p, path, key);
-    if (!v) {
-        if (required)
-            perr(c, p, "missing required key \"%s\" (a duration such as \"10s\")", key);
-        return 0;
-    }
-    if ((cJSON_IsString(v) && parse_duration(v->valuestring, out) == 0) ||
-        (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 9e12 &&
-         (*out = (int64_t)(v->valuedouble * 1e6), 1)))
-        return 1;
-    perr(c, p, "expected a duration such as \"10s\", \"5m\" or \"1h\" (or a number of seconds)");
-    return -1;
-}
 
 /* A number in [lo, hi]: 1 when present and valid, 0 when absent, -1 when reported. */
 static int prange(struct pctx *c, const cJSON *o, const char *path, const char *key, int required,

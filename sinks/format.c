@@ -15,6 +15,7 @@
  * supplies decimals, scale and ts_digits. Non-finite doubles (never generated) are written as
  * null so that JSON and SQL stay valid. */
 #include "format.h"
+#include "swar.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -23,21 +24,7 @@
 /* Room for any non-string value plus two quotes, ",", "NULL" etc. FMT_DOUBLE_MAX is the largest. */
 #define ROOM_SCALAR (FMT_DOUBLE_MAX + 4)
 
-/* Eight bytes at a time: strings are scanned as 64-bit words and copied whole when no byte
- * needs care. These tests are exact as yes/no answers, on either byte order. */
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-static inline uint64_t swar_lt(uint64_t x, unsigned n) /* some byte < n (n <= 128) */
-{
-    return (x - ONES * n) & ~x & HIGHS;
-}
-
-static inline uint64_t swar_eq(uint64_t x, unsigned c) /* some byte == c */
-{
-    return swar_lt(x ^ (ONES * c), 1);
-}
-
+/* Strings are scanned eight bytes at a time (swar.h): which bytes need care, per format. */
 enum scan { SCAN_CSV, SCAN_JSON, SCAN_SQL };
 
 /* A word holding a byte that the format must look at. For CSV this is a superset (all bytes
@@ -51,47 +38,7 @@ static inline uint64_t dirty(uint64_t x, enum scan k)
     }
 }
 
-/* The common case of every string writer: copy s verbatim if no byte is dirty. Works in words,
- * the last one overlapping the one before (so no byte loop for the tail); strings under 4 bytes
- * are padded with 'a' into one word. Returns 0 when a byte is dirty: p is then partly written,
- * and the caller starts over on its careful path. */
-static inline int clean_copy(char *p, const char *s, size_t n, enum scan k)
-{
-    uint64_t x;
-    uint32_t lo, hi;
-    size_t i;
-
-    if (n >= 8) {
-        for (i = 0; i + 8 < n; i += 8) {
-            memcpy(&x, s + i, 8);
-            if (dirty(x, k))
-                return 0;
-            memcpy(p + i, &x, 8);
-        }
-        memcpy(&x, s + n - 8, 8);
-        if (dirty(x, k))
-            return 0;
-        memcpy(p + n - 8, &x, 8);
-        return 1;
-    }
-    if (n >= 4) {
-        memcpy(&lo, s, 4);
-        memcpy(&hi, s + n - 4, 4);
-        if (dirty(lo | (uint64_t)hi << 32, k))
-            return 0;
-        memcpy(p, &lo, 4);
-        memcpy(p + n - 4, &hi, 4);
-        return 1;
-    }
-    x = ONES * 'a';
-    for (i = 0; i < n; i++)
-        x = x << 8 | (unsigned char)s[i];
-    if (dirty(x, k))
-        return 0;
-    for (i = 0; i < n; i++)
-        p[i] = s[i];
-    return 1;
-}
+SWAR_CLEAN_COPY(enum scan, dirty)
 
 /* ---------------------------------------------------------------- names */
 

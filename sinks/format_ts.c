@@ -34,24 +34,14 @@
  * built once per batch; each row reserves an upper bound of its size once, then writes through a
  * raw pointer with the fmt_* formatters; no snprintf, no allocation per row. */
 #include "format.h"
+#include "swar.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
 #define ROOM_SCALAR (FMT_DOUBLE_MAX + 4)
 #define ROOM_TIME (FMT_I64_MAX + 8)
 
-static inline uint64_t swar_lt(uint64_t x, unsigned n) /* some byte < n (n <= 128) */
-{
-    return (x - ONES * n) & ~x & HIGHS;
-}
-
-static inline uint64_t swar_eq(uint64_t x, unsigned c) /* some byte == c */
-{
-    return swar_lt(x ^ (ONES * c), 1);
-}
 
 enum esc { ESC_INFLUX_TAG, ESC_INFLUX_STR, ESC_PROM };
 
@@ -66,46 +56,7 @@ static inline uint64_t dirty(uint64_t x, enum esc k)
     }
 }
 
-/* Copy s when no byte needs escaping (words at a time, the last one overlapping the one before,
- * as format.c's clean_copy). Returns 0 when one does: p is then partly written and the caller
- * takes the careful path. */
-static inline int clean_copy(char *p, const char *s, size_t n, enum esc k)
-{
-    uint64_t x;
-    uint32_t lo, hi;
-    size_t i;
-
-    if (n >= 8) {
-        for (i = 0; i + 8 < n; i += 8) {
-            memcpy(&x, s + i, 8);
-            if (dirty(x, k))
-                return 0;
-            memcpy(p + i, &x, 8);
-        }
-        memcpy(&x, s + n - 8, 8);
-        if (dirty(x, k))
-            return 0;
-        memcpy(p + n - 8, &x, 8);
-        return 1;
-    }
-    if (n >= 4) {
-        memcpy(&lo, s, 4);
-        memcpy(&hi, s + n - 4, 4);
-        if (dirty(lo | (uint64_t)hi << 32, k))
-            return 0;
-        memcpy(p, &lo, 4);
-        memcpy(p + n - 4, &hi, 4);
-        return 1;
-    }
-    x = ONES * 'a';
-    for (i = 0; i < n; i++)
-        x = x << 8 | (unsigned char)s[i];
-    if (dirty(x, k))
-        return 0;
-    for (i = 0; i < n; i++)
-        p[i] = s[i];
-    return 1;
-}
+SWAR_CLEAN_COPY(enum esc, dirty)
 
 /* memcpy for the short pieces of a line (keys, cached timestamps): no call below 17 bytes. */
 static inline char *copy_small(char *p, const char *s, size_t n)
