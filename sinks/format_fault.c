@@ -1,8 +1,8 @@
 /* format_fault.c: encoding rows that carry injected faults or schema drift (generator/fault.h):
  * JSON Lines omits the columns a row's schema version lacks (keys vanish, they do not turn null);
  * a truncated payload is cut in half (its newline kept, so line-based readers see one broken
- * record); invalid UTF-8 is written raw into the first string value. Rows are encoded one at a
- * time through the ordinary encoders, so this path costs only streams that ask for faults. */
+ * record); invalid UTF-8 is written raw into the first string value. Runs of clean rows go
+ * through the ordinary encoders in one call; only broken rows and drifted JSON go row by row. */
 #include "format.h"
 
 #include "../generator/fault.h"
@@ -31,41 +31,66 @@ static void insert_bad_utf8(struct buf *out, size_t start, enum fount_format f)
     out->len += 2;
 }
 
-int encode_batch_faults(const struct fount_encoder *e, const struct fount_batch *b,
-                        struct buf *out)
+/* Rows [i, j) of b as one sub-batch; with drift in JSON, through a view without the columns
+ * their schema version v lacks. */
+static int encode_run(const struct fount_encoder *e, const struct fount_batch *b, size_t i,
+                      size_t j, int v, struct buf *out)
 {
     const struct fount_relation *rel = b->rel;
     struct fount_column cols[VIEW_MAX_COLS];
     struct fount_value vals[VIEW_MAX_COLS];
     struct fount_relation view;
-    size_t i, c;
+    struct fount_batch run = *b;
+    size_t r, c;
 
-    for (i = 0; i < b->nrows; i++) {
-        struct fount_batch one = *b;
+    run.row_flags = run.row_version = NULL;
+    run.first_row = b->first_row + i;
+    run.nrows = j - i;
+    run.vals = b->vals + i * rel->ncols;
+    run.first_of_relation = 0;
+    run.bytes = NULL;
+    if (e->format != FMT_JSONL || !rel->absent || rel->ncols > VIEW_MAX_COLS)
+        return encode_batch(e, &run, out);
+    /* drift in JSON: the keys a version lacks are absent, so rows go through a narrower view */
+    view = *rel;
+    view.cols = cols;
+    view.ncols = 0;
+    for (c = 0; c < rel->ncols; c++)
+        if (!rel->absent[(size_t)v * rel->ncols + c])
+            cols[view.ncols++] = rel->cols[c];
+    run.rel = &view;
+    run.nrows = 1;
+    run.vals = vals;
+    for (r = i; r < j; r++) {
+        const struct fount_value *row = b->vals + r * rel->ncols;
+        size_t k = 0;
+        for (c = 0; c < rel->ncols; c++)
+            if (!rel->absent[(size_t)v * rel->ncols + c])
+                vals[k++] = row[c];
+        run.first_row = b->first_row + r;
+        if (encode_batch(e, &run, out))
+            return -1;
+    }
+    return 0;
+}
+
+int encode_batch_faults(const struct fount_encoder *e, const struct fount_batch *b,
+                        struct buf *out)
+{
+    size_t i = 0, j;
+
+    /* Runs of rows that need nothing at the byte level and share a schema version go through
+     * the ordinary encoder together; a truncated or corrupted row goes alone, then is broken. */
+    while (i < b->nrows) {
         uint8_t fl = b->row_flags ? b->row_flags[i] : 0;
         int v = b->row_version ? b->row_version[i] : 0;
         size_t start = out->len;
-
-        one.row_flags = one.row_version = NULL;
-        one.first_row = b->first_row + i;
-        one.nrows = 1;
-        one.vals = b->vals + i * rel->ncols;
-        one.first_of_relation = 0;
-        one.bytes = NULL;
-        if (e->format == FMT_JSONL && rel->absent && rel->ncols <= VIEW_MAX_COLS) {
-            const uint8_t *absent = rel->absent + (size_t)v * rel->ncols;
-            view = *rel;
-            view.ncols = 0;
-            view.cols = cols;
-            for (c = 0; c < rel->ncols; c++)
-                if (!absent[c]) {
-                    cols[view.ncols] = rel->cols[c];
-                    vals[view.ncols++] = one.vals[c];
-                }
-            one.rel = &view;
-            one.vals = vals;
-        }
-        if (encode_batch(e, &one, out))
+        j = i + 1;
+        if (!(fl & (ROW_TRUNCATED | ROW_BAD_UTF8)))
+            while (j < b->nrows && !(b->row_flags && (b->row_flags[j] & (ROW_TRUNCATED | ROW_BAD_UTF8))) &&
+                   (b->row_version ? b->row_version[j] : 0) == v)
+                j++;
+        if (encode_run(e, b, i, j, v, out))
             return -1;
         if ((fl & ROW_TRUNCATED) && out->len - start > 2) {
             out->len = start + (out->len - start - 1) / 2;
@@ -74,6 +99,7 @@ int encode_batch_faults(const struct fount_encoder *e, const struct fount_batch 
         }
         if (fl & ROW_BAD_UTF8)
             insert_bad_utf8(out, start, e->format);
+        i = j;
     }
     return 0;
 }
