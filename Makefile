@@ -94,6 +94,7 @@ docs: fount
 
 golden: fount
 	scripts/golden.sh $(abspath $(FOUNT)) update
+	scripts/golden-values.sh $(abspath $(FOUNT)) update
 
 clean:
 	rm -rf build fount

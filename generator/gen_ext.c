@@ -169,7 +169,7 @@ void ext_bij_init(struct ext_bij *b, uint64_t n, uint64_t key)
     b->rbits = bits - b->lbits;
     b->lmask = (1ULL << b->lbits) - 1;
     b->rmask = (1ULL << b->rbits) - 1;
-    for (i = 0; i < 6; i++)
+    for (i = 0; i < 4; i++)
         b->k[i] = fount_mix64(key + 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1));
 }
 
@@ -182,7 +182,7 @@ uint64_t ext_bij_apply(const struct ext_bij *b, uint64_t i)
     do {
         uint64_t l = x >> b->rbits, r = x & b->rmask;
         int k;
-        for (k = 0; k < 6; k += 2) {
+        for (k = 0; k < 4; k += 2) { /* two rounds: a suffix only has to look shuffled */
             r ^= (((l ^ b->k[k]) * 0x9e3779b97f4a7c15ULL) >> 29) & b->rmask;
             l ^= (((r ^ b->k[k + 1]) * 0xc2b2ae3d27d4eb4fULL) >> 31) & b->lmask;
         }
@@ -191,18 +191,27 @@ uint64_t ext_bij_apply(const struct ext_bij *b, uint64_t i)
     return x;
 }
 
+static const uint64_t pow10[20] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL, 100000000ULL,
+    1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+    1000000000000000000ULL, 10000000000000000000ULL};
+
 uint64_t ext_unique_number(const struct ext_field *x, uint64_t row)
 {
-    uint64_t p = 10;
-    int d = 1;
+    unsigned d;
 
     if (row < 10)
         return ext_bij_apply(&x->dec[0], row);
-    while (d < EXT_NDEC - 1 && row / 10 >= p) {
-        p *= 10;
+    /* d = floor(log10(row)): log10(2) ~ 1233/4096, then one correction */
+    d = ((unsigned)(64 - __builtin_clzll(row)) * 1233) >> 12;
+    if (d < 19 && row >= pow10[d + 1])
         d++;
-    }
-    return p + ext_bij_apply(&x->dec[d], row - p);
+    else if (row < pow10[d])
+        d--;
+    if (d > EXT_NDEC - 1)
+        d = EXT_NDEC - 1;
+    return pow10[d] + ext_bij_apply(&x->dec[d], row - pow10[d]);
 }
 
 char *ext_digits(char *p, uint64_t v, int n)

@@ -84,9 +84,12 @@ static const char usage_check[] =
 
 static const char usage_sample[] =
     "usage: fount sample PROFILE [--entity E] [-n N] [--format table|json|csv] [--seed S]\n"
+    "       fount sample PROFILE --stats [--entity E]\n"
     "\n"
     "Prints the first N rows (default 10) of each entity, or of E: an aligned table, or JSON\n"
-    "Lines with --format json, or CSV. The rows are exactly those `fount run` makes.\n";
+    "Lines with --format json, or CSV. The rows are exactly those `fount run` makes.\n"
+    "With --stats: each field's generator and how many distinct values it can take, next to\n"
+    "the row count, so a unique field that cannot hold shows before a run.\n";
 
 static const char usage_sinks[] =
     "usage: fount sinks\n"
@@ -102,7 +105,7 @@ static const char usage_schema[] =
 
 struct cli {
     const char *cmd, *profile, *to, *format, *dialect, *entity, *only, *shard;
-    int threads, quiet, force, replace, append, durable, retries, nsample;
+    int threads, quiet, force, replace, append, durable, retries, nsample, stats;
     uint64_t seed;
     int seed_given;
     double scale, speed;
@@ -257,6 +260,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
             c->quiet = 1;
         else if (!strcmp(name, "--force"))
             c->force = 1;
+        else if (!strcmp(name, "--stats"))
+            c->stats = 1;
         else if (!strcmp(name, "--replace"))
             c->replace = 1;
         else if (!strcmp(name, "--append"))
@@ -697,6 +702,51 @@ static void print_table(const struct entity *e, const struct fount_value *vals, 
     free(w);
 }
 
+static const char *gen_name(const struct entity *e, const struct field *f)
+{
+    static const char *const names[] = {
+        [GEN_SEQUENCE] = "sequence", [GEN_INT] = "int", [GEN_FLOAT] = "float",
+        [GEN_DECIMAL] = "decimal", [GEN_BOOL] = "bool", [GEN_CHOICE] = "choice",
+        [GEN_UUID] = "uuid", [GEN_TIMESTAMP] = "timestamp", [GEN_DATE] = "date",
+        [GEN_PATTERN] = "string", [GEN_TEMPLATE] = "template", [GEN_REF] = "ref",
+        [GEN_CONST] = "const", [GEN_EXT] = "value library", [GEN_EVENT_TIME] = "event_time",
+        [GEN_SERIES_TIME] = "series time", [GEN_SERIES_TAG] = "series tag",
+        [GEN_SERIES_VALUE] = "series value", [GEN_SERIES_LABEL] = "series label",
+        [GEN_COPY] = "copy", [GEN_SCHEMA_VERSION] = "schema version",
+        [GEN_LIFECYCLE] = "lifecycle",
+    };
+    (void)e;
+    return (size_t)f->gen < sizeof names / sizeof names[0] && names[f->gen] ? names[f->gen] : "?";
+}
+
+/* --stats: per field, the distinct values it can take against the rows of its relation. */
+static void print_stats(const struct entity *e)
+{
+    size_t j;
+
+    printf("%s: %llu rows\n", e->name, (unsigned long long)e->count);
+    printf("  %-24s %-16s %22s  %s\n", "field", "generator", "distinct values", "notes");
+    for (j = 0; j < e->nfields; j++) {
+        const struct field *f = &e->fields[j];
+        uint64_t d = field_domain(e, f);
+        char dom[32], notes[96] = "";
+        if (f->gen == GEN_UUID)
+            snprintf(dom, sizeof dom, "2^122");
+        else if (d)
+            snprintf(dom, sizeof dom, "%llu", (unsigned long long)d);
+        else
+            snprintf(dom, sizeof dom, "unbounded");
+        snprintf(notes, sizeof notes, "%s%s%s", f->unique || e->cols[j].unique ? "unique" : "",
+                 d && d < e->count && !f->unique ? (f->unique ? ", " : "") : "",
+                 d && d < e->count && !(f->unique || e->cols[j].unique) ? "repeats" : "");
+        if (f->null_rate > 0) {
+            size_t n = strlen(notes);
+            snprintf(notes + n, sizeof notes - n, "%snull %.3g%%", n ? ", " : "", 100 * f->null_rate);
+        }
+        printf("  %-24s %-16s %22s  %s\n", f->name, gen_name(e, f), dom, notes);
+    }
+}
+
 static int cmd_sample(struct cli *c)
 {
     struct plan *p;
@@ -724,6 +774,12 @@ static int cmd_sample(struct cli *c)
         uint64_t ch = 0;
         if (c->entity && strcmp(c->entity, e->name))
             continue;
+        if (c->stats) {
+            if (shown++)
+                printf("\n");
+            print_stats(e);
+            continue;
+        }
         /* The first chunk that holds rows: the rows `run` makes first. */
         do
             gen_chunk(e, ch++, &gb, &b);

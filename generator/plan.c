@@ -307,6 +307,7 @@ static int prepare_unique(struct entity *e, struct field *f, struct fount_err *e
     case GEN_SERIES_TAG:
     case GEN_SERIES_VALUE:
     case GEN_SERIES_LABEL:
+    case GEN_EXT: /* the value library draws from keys of its own */
         f->draws = 0;
         break;
     default:
@@ -329,16 +330,17 @@ static int prepare_unique(struct entity *e, struct field *f, struct fount_err *e
         }
         f->ref_zipf = 1;
     }
-    if (!f->unique || f->gen == GEN_UUID || f->gen == GEN_TEMPLATE || f->gen == GEN_SEQUENCE ||
-        f->gen == GEN_EXT)
+    if (!f->unique || f->gen == GEN_UUID || f->gen == GEN_TEMPLATE || f->gen == GEN_SEQUENCE)
         return 0;
     dom = field_domain(e, f);
-    if (dom && dom < e->count) {
-        fount_err_set(err, "entities.%s.fields.%s: unique: only %llu distinct values for %llu "
-                           "rows", e->name, f->name, (unsigned long long)dom,
+    if (dom && dom < e->count) { /* counts after --scale: checked again here */
+        fount_err_set(err, "%s.%s.fields.%s: unique: only %llu distinct values for %llu "
+                           "rows", e->section, e->name, f->name, (unsigned long long)dom,
                       (unsigned long long)e->count);
         return -1;
     }
+    if (f->gen == GEN_EXT) /* the value library keeps its own permutation */
+        return 0;
     /* Past 2^62 values the permutation covers the first 2^62 of them: more than any run needs. */
     if (!dom || dom > (1ULL << 62))
         dom = 1ULL << 62;

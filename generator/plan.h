@@ -192,6 +192,8 @@ void plan_select(struct plan *p, const int *only, size_t nonly);
 int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *existing,
                  struct fount_err *err);
 struct entity *plan_entity(const struct plan *p, const char *name);
+/* Distinct values field f of e can take (0: more than can be counted, or unbounded text). */
+uint64_t field_domain(const struct entity *e, const struct field *f);
 int entity_field(const struct entity *e, const char *name);
 void plan_free(struct plan *p);
 

@@ -54,6 +54,7 @@ struct runner {
     size_t nslots;
     const struct fount_sink_type *st;
     void *ctx;
+    struct rel_stats *open_rs; /* the relation begun last: what a failed flush may take down */
 };
 
 static double now_s(void)
@@ -253,6 +254,17 @@ static void count_faults(const struct fount_batch *b, struct rel_stats *rs)
         rs->faults[FC_DRIFTED] += b->row_version[i] != 0;
 }
 
+/* Rows the sink accepted earlier but lost since (a transaction that never committed). */
+static void settle_lost(struct runner *r, struct rel_stats *rs)
+{
+    uint64_t lost = r->st->take_lost ? r->st->take_lost(r->ctx) : 0;
+
+    if (lost > rs->delivered)
+        lost = rs->delivered;
+    rs->delivered -= lost;
+    rs->failed += lost;
+}
+
 static int deliver(struct runner *r, const struct run_opts *o, struct slot *s, const struct entity *e,
                    double wall0, struct rel_stats *rs, struct run_result *res)
 {
@@ -349,6 +361,7 @@ static void write_all(struct runner *r, const struct run_opts *o, struct run_res
         int stopped = 0;
         double wall0 = now_s(); /* realtime pacing starts with the relation */
         rs->written = 1;
+        r->open_rs = rs;
         err.msg[0] = '\0';
         if (r->st->begin && r->st->begin(r->ctx, &e->rel, &err)) {
             fprintf(stderr, "fount: %s: %s: %s\n", o->sink_label, e->name, err.msg);
@@ -362,6 +375,7 @@ static void write_all(struct runner *r, const struct run_opts *o, struct run_res
                 break;
             }
             if (deliver(r, o, s, e, wall0, rs, res) == FOUNT_FATAL) {
+                settle_lost(r, rs);
                 res->fatal = 1;
                 release(r, s, t);
                 set_stop(r);
@@ -373,6 +387,7 @@ static void write_all(struct runner *r, const struct run_opts *o, struct run_res
             fprintf(stderr, "fount: %s: %s: %s\n", o->sink_label, e->name, err.msg);
             res->fatal = 1;
         }
+        settle_lost(r, rs); /* errors and a failed end() may have taken committed-to-be rows */
         if (stopped)
             break;
     }
@@ -482,6 +497,8 @@ int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
         fprintf(stderr, "fount: %s: flush: %s\n", o->sink_label, err.msg);
         res->fatal = 1;
     }
+    if (r.open_rs) /* a flush that failed takes the open rows of the relation begun last */
+        settle_lost(&r, r.open_rs);
     if (o->progress)
         fprintf(stderr, "\r\033[K");
     res->interrupted = fount_interrupted != 0;

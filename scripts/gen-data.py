@@ -251,10 +251,11 @@ def gen_locale(w, loc):
     w.emit("static const struct fdata_city %s_cities[] = {" % p)
     for i, (disp, slug, reg, pop, lat, lon, num, areas, phone) in enumerate(cities):
         lo, hi, width = num if num else (0, 0, 0)
-        w.emit("    {%s, %s, %d, %d, %d, %d, %d, %du, %du, %d, %s, %d, %s}," % (
+        w.emit("    {%s, %s, %d, %d, %d, %d, %d, %du, %du, %d, %s, %d, %s, %d}," % (
             cstr(disp), cstr(slug), len(disp.encode()), len(slug), reg, round(lat * 10000),
             round(lon * 10000), lo, hi, width,
-            ("%s_pc%d" % (p, i)) if areas else "NULL", len(areas) if areas else 0, cstr(phone)))
+            ("%s_pc%d" % (p, i)) if areas else "NULL", len(areas) if areas else 0, cstr(phone),
+            len(phone)))
     w.emit("};")
     emit_alias(w, p + "_city_a", [c[3] for c in cities])
     w.emit("")

@@ -20,4 +20,5 @@ render profile.md.in docs/profile.md profile
 render cli.md.in docs/cli.md cli
 render determinism.md.in docs/determinism.md det
 render file.md.in docs/sinks/file.md file
+render generators.md.in docs/generators.md generators
 exit $rc

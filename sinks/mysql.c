@@ -5,7 +5,7 @@
  * memory (the default: the faster one, see docs/sinks/mysql.md) or by multi-row prepared INSERTs
  * (-o method=insert, for servers that refuse LOCAL INFILE). Secondary indexes come after the load.
  * A batch is reported written only once it has committed, so the counts after Ctrl-C are exact.
- * Leaves out: the live OLTP workload (issue 8, second half), the MariaDB-only bulk array binding. */
+ * Leaves out: the live OLTP workload (issue 8, second half), MariaDB's bulk array binding. */
 #include "sink.h"
 
 #include <errno.h>
@@ -19,7 +19,7 @@
 
 #define MY_CONNECT_TIMEOUT 10 /* seconds, unless the URI sets connect_timeout */
 #define MY_BUF_MAX ((size_t)256 << 20)
-#define MY_VAL_TEXT 40        /* room for a decimal, uuid or timestamp as text */
+#define MY_VAL_TEXT FMT_DOUBLE_MAX /* room for a decimal, uuid or double as text */
 
 enum { MY_INFILE, MY_INSERT };
 
@@ -431,10 +431,11 @@ static int my_connect(struct my_sink *s, struct fount_err *err)
         unsigned e = mysql_errno(s->conn);
         /* The library's text for these is "Can't connect to server on 'h' (115)", the errno of
          * its non-blocking connect(): say what it means. */
-        const char *why = e != CR_CONNECTION_ERROR && e != CR_CONN_HOST_ERROR ? ""
-                          : time(NULL) - t0 + 1 >= (time_t)timeout && timeout
-                              ? " (timed out: is the host reachable?)"
-                              : " (connection refused: is the server running on that host and port?)";
+        const char *why =
+            e != CR_CONNECTION_ERROR && e != CR_CONN_HOST_ERROR ? ""
+            : time(NULL) - t0 + 1 >= (time_t)timeout && timeout
+                ? " (timed out: is the host reachable?)"
+                : " (connection refused: is the server running on that host and port?)";
         fount_err_set(err, "cannot connect to MySQL at %s:%u (database \"%s\", user \"%s\"): %s%s",
                       t->host && *t->host ? t->host : "localhost", t->port, t->db,
                       t->user ? t->user : "", mysql_error(s->conn), why);
@@ -506,8 +507,8 @@ static int my_check_tables(struct my_sink *s, struct fount_err *err)
         if (!my_cstr(&have))
             goto out;
         if (my_query(s, have.data, err, "--replace")) {
-            unsigned e = mysql_errno(s->conn);
-            if (e == ER_ROW_IS_REFERENCED || e == ER_ROW_IS_REFERENCED_2) {
+            unsigned en = mysql_errno(s->conn);
+            if (en == ER_ROW_IS_REFERENCED || en == ER_ROW_IS_REFERENCED_2) {
                 char m[sizeof err->msg];
                 snprintf(m, sizeof m, "%s", err->msg);
                 fount_err_set(err, "%s (a table outside this run has a foreign key to one of "
@@ -607,7 +608,9 @@ static int my_create(struct my_sink *s, const struct fount_relation *rel, struct
     buf_reset(&s->tmp);
     if (schema_create_table(DIALECT_MYSQL, &r2, &s->tmp))
         goto out;
-    while (s->tmp.len && (s->tmp.data[s->tmp.len - 1] == '\n' || s->tmp.data[s->tmp.len - 1] == ';'))
+    /* drop the ";\n" after ")", so that the table options can follow */
+    while (s->tmp.len && (s->tmp.data[s->tmp.len - 1] == ';' ||
+                          s->tmp.data[s->tmp.len - 1] == '\n'))
         s->tmp.len--;
     if (buf_printf(&s->tmp, " DEFAULT CHARSET=utf8mb4 COLLATE=%s", s->collation) ||
         !my_cstr(&s->tmp))
@@ -748,6 +751,8 @@ static long my_find_dup(const struct fount_batch *b, uint64_t first, size_t nrow
     k = ve + 11;
     if (!(ke = strchr(k, '\'')))
         return -1;
+    if (memchr(k, '.', (size_t)(ke - k))) /* MySQL 8 names the key 'orders.PRIMARY' */
+        k = (const char *)memchr(k, '.', (size_t)(ke - k)) + 1;
     klen = (size_t)(ke - k);
     pk = klen == 7 && !strncmp(k, "PRIMARY", 7);
     /* The key: the primary key when it is one column, else the UNIQUE column it is named after. */
@@ -775,11 +780,11 @@ static int my_fail(struct my_sink *s, unsigned e, const char *msg, const struct 
                    uint64_t first, size_t nrows, struct fount_err *err)
 {
     char where[64], m[sizeof err->msg];
-
     long dup = e == ER_DUP_ENTRY ? my_find_dup(b, first, nrows, msg) : -1;
 
     if (dup >= 0)
-        snprintf(where, sizeof where, "row %llu: ", (unsigned long long)(b->first_row + (uint64_t)dup));
+        snprintf(where, sizeof where, "row %llu: ",
+                 (unsigned long long)(b->first_row + (uint64_t)dup));
     else
         my_where(where, sizeof where, msg, first, nrows);
     snprintf(m, sizeof m, "%s", msg ? msg : "unknown error");
@@ -795,7 +800,7 @@ static int my_fail(struct my_sink *s, unsigned e, const char *msg, const struct 
     if (e == ER_LOCK_DEADLOCK || e == ER_LOCK_WAIT_TIMEOUT)
         return FOUNT_RETRY;
     if (my_data_error(e))
-        return !s->rel_ok ? FOUNT_FATAL : FOUNT_ERROR; /* as pgsql.c: one message, not one per batch */
+        return !s->rel_ok ? FOUNT_FATAL : FOUNT_ERROR; /* as in pgsql.c: one message, not many */
     return FOUNT_FATAL;
 }
 
@@ -904,6 +909,12 @@ static void my_bind(struct my_stmt *m, size_t k, const struct fount_value *v,
     case FV_DOUBLE:
         if (!isfinite(v->v.d))
             break;
+        if (c->decimals >= 0) { /* rounded as the text form (and method=infile) writes it */
+            bd->buffer_type = MYSQL_TYPE_STRING;
+            bd->buffer = t;
+            m->lens[k] = fmt_double(t, v->v.d, c->decimals);
+            return;
+        }
         bd->buffer_type = MYSQL_TYPE_DOUBLE;
         bd->buffer = (void *)&v->v.d;
         return;

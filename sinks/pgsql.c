@@ -305,7 +305,8 @@ static int pg_encode_binary(const struct fount_batch *b, struct buf *out)
     for (i = 0; i < b->nrows; i++, row += ncols) {
         size_t need = 2;
         for (j = 0; j < ncols; j++) /* numeric: 4 + 8 + 2 * 16 */
-            need += row[j].type == FV_STRING || row[j].type == FV_JSON ? (size_t)row[j].len + 5 : 48;
+            need += row[j].type == FV_STRING || row[j].type == FV_JSON ? (size_t)row[j].len + 5
+                                                                        : 48;
         if (buf_reserve(out, need))
             return -1;
         p = pg_be16(buf_tail(out), (unsigned)ncols);
@@ -364,8 +365,8 @@ static void pg_one_line(const char *msg, char *out, size_t n)
         if (strncmp(p, "FATAL:  ", 8) == 0 || strncmp(p, "ERROR:  ", 8) == 0)
             p += 8;
         if (p < end)
-            w += (size_t)snprintf(out + w, n - w, "%s%.*s", nlines == 0 ? "" : nlines == 1 ? " (" : "; ",
-                                  (int)(end - p), p);
+            w += (size_t)snprintf(out + w, n - w, "%s%.*s",
+                                  nlines == 0 ? "" : nlines == 1 ? " (" : "; ", (int)(end - p), p);
         nlines += p < end;
         p = *end ? end + 1 : end;
     }
@@ -434,13 +435,12 @@ static int pg_hexval(char c)
 static char *pg_uri_split(const char *uri, char **schema)
 {
     const char *q = strchr(uri, '?'), *p;
-    char *out = xmalloc(strlen(uri) + 1), *w = out;
+    char *out, *w;
 
     *schema = NULL;
-    if (!q) {
-        strcpy(out, uri);
-        return out;
-    }
+    if (!q)
+        return xstrdup(uri);
+    out = w = xmalloc(strlen(uri) + 1);
     memcpy(w, uri, (size_t)(q - uri));
     w += q - uri;
     for (p = q + 1; *p;) {
@@ -549,7 +549,8 @@ static int pg_connect(struct pg_sink *s, const char *uri, struct fount_err *err)
     if (PQstatus(s->conn) != CONNECTION_OK) {
         const char *h = PQhost(s->conn), *port = PQport(s->conn);
         pg_one_line(PQerrorMessage(s->conn), one, sizeof one);
-        fount_err_set(err, "cannot connect to PostgreSQL at %s%s%s (database \"%s\", user \"%s\"): %s",
+        fount_err_set(err,
+                      "cannot connect to PostgreSQL at %s%s%s (database \"%s\", user \"%s\"): %s",
                       h && *h ? h : "localhost", port && *port ? ":" : "", port ? port : "",
                       PQdb(s->conn) ? PQdb(s->conn) : "", PQuser(s->conn) ? PQuser(s->conn) : "",
                       one);

@@ -66,6 +66,11 @@ struct fount_sink_type {
      * NULL: the sink cannot append. */
     int (*existing_rows)(void *ctx, const struct fount_relation *rel, uint64_t *n,
                          struct fount_err *err);
+    /* Sinks that accept rows into a transaction spanning batches: rows of the current relation,
+     * accepted earlier, that a failure (a commit that could not happen) took down since the last
+     * call. The runner moves them from delivered to failed, so the summary never counts a row
+     * the target does not hold. NULL: nothing accepted is ever lost. */
+    uint64_t (*take_lost)(void *ctx);
 };
 
 /* registry.c */

@@ -54,6 +54,7 @@ struct fdata_city {
     const struct fdata_pcarea *areas;
     uint32_t nareas;
     const char *phone_area;    /* area code without the trunk prefix ("212", "30", "1") */
+    uint32_t phone_area_len;
 };
 
 struct fdata_locale {

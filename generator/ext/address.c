@@ -373,7 +373,7 @@ void ext_address_eval(const struct field *f, const struct ext_field *x, uint64_t
     default:
         break;
     }
-    s = arena_alloc(a, x->maxlen + 8);
+    s = arena_alloc(a, x->maxlen + EXT_SLACK);
     switch (x->kind) {
     case EXT_STREET: ext_str(out, s, put_street(&ad, s)); break;
     case EXT_STREET_NAME: ext_str(out, s, put_street_name(&ad, s)); break;

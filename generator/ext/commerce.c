@@ -111,6 +111,7 @@ static void product_at(const struct ext_field *x, uint64_t row, struct product *
     p->cat = &categories[i];
     p->noun = p->cat->nouns[ext_scale((uint32_t)(ext_draw(base, R_NOUN) >> 32),
                                       (uint32_t)count(p->cat->nouns))];
+    p->material = p->adj = NULL;
     if (x->kind == EXT_PRODUCT_NAME) {
         /* half of the names name a material, seven in ten an adjective */
         zm = ext_draw(base, R_MATERIAL);

@@ -88,7 +88,7 @@ size_t ext_company_domain(const struct ext_company *c, char *p)
     if (w == p)
         w = ext_put(w, c->l->slug, c->l->slug_len);
     *w++ = '.';
-    w = ext_puts(w, ext_locinfo[c->loc].tld);
+    w = ext_put(w, ext_locinfo[c->loc].tld, ext_locinfo[c->loc].tld_len);
     return (size_t)(w - p);
 }
 

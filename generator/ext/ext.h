@@ -52,6 +52,7 @@ struct ext_locinfo {
     const char *currency;       /* ISO 4217 */
     const char *tld;            /* company domains: "com", "co.uk" */
     const char *phone_cc;       /* ITU E.164 country code, no '+' */
+    uint8_t tld_len, cc_len;    /* strlen of tld and phone_cc (filled by hand: hot paths) */
     double lat_min, lat_max, lon_min, lon_max; /* bounding box of the country (of its cities) */
     double female;              /* share of women */
     double mobile;              /* share of mobile numbers among phone numbers */
@@ -86,7 +87,7 @@ struct ext_bij {
     uint64_t n;
     unsigned lbits, rbits;
     uint64_t lmask, rmask;
-    uint64_t k[6];
+    uint64_t k[4];
 };
 void ext_bij_init(struct ext_bij *b, uint64_t n, uint64_t key);
 uint64_t ext_bij_apply(const struct ext_bij *b, uint64_t i);
@@ -144,8 +145,8 @@ struct ext_field {
 /* Parse a locale spec (a name or an object of weights) into *m. Reports through c; -1 on error. */
 int ext_locale_parse(struct pctx *c, const cJSON *node, const char *path, struct ext_locale *m);
 extern const struct ext_locale ext_locale_default; /* en_US */
-/* The row's locale index under the field's mix. */
-int ext_row_locale(const struct ext_field *x, uint64_t row);
+/* The row's locale index under the field's mix (below, once struct ext_field is complete). */
+static inline int ext_row_locale(const struct ext_field *x, uint64_t row);
 /* The age tables of x for ages [min_age, max_age] counted at x->asof. */
 void ext_age_table(struct ext_field *x, int min_age, int max_age);
 /* A 64-bit draw to an age under locale loc. */
@@ -181,6 +182,18 @@ static inline uint32_t ext_pick(const struct fdata_alias *t, struct pcg32 *r)
 static inline uint32_t ext_scale(uint32_t u, uint32_t n)
 {
     return (uint32_t)(((uint64_t)u * n) >> 32);
+}
+
+static inline int ext_row_locale(const struct ext_field *x, uint64_t row)
+{
+    const struct ext_locale *m = x->mix;
+    struct fdata_alias t;
+
+    if (m->n == 1)
+        return m->loc[0];
+    t.n = (uint32_t)m->n;
+    t.cell = m->cell;
+    return m->loc[ext_pick_z(&t, ext_base(x->gsub[SUB_LOCALE], row))];
 }
 
 /* ------------------------------------------------------------------ identities */
@@ -277,6 +290,10 @@ static inline char *ext_puts(char *p, const char *s)
 {
     return ext_put(p, s, strlen(s));
 }
+/* fmt_u64 may write up to FMT_I64_MAX bytes from where the number starts (it stores 8 bytes at a
+ * time): buffers that receive numbers keep this much room past their longest text. */
+#define EXT_SLACK FMT_I64_MAX
+
 /* n decimal digits of v, zero-padded. */
 char *ext_digits(char *p, uint64_t v, int n);
 /* The keys "format" (one of names, default first) and similar string choices: returns the index,

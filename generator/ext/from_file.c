@@ -127,7 +127,7 @@ static char *resolve(const char *profile, const char *path)
         size_t dl = (size_t)(slash - profile + 1);
         char *full = xmalloc(dl + strlen(path) + 1);
         memcpy(full, profile, dl);
-        strcpy(full + dl, path);
+        memcpy(full + dl, path, strlen(path) + 1);
         if ((fp = fopen(full, "rb")) != NULL) {
             fclose(fp);
             return full;

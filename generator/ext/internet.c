@@ -345,7 +345,7 @@ void ext_internet_eval(const struct field *f, const struct ext_field *x, uint64_
         else
             ip = ((uint32_t)ipv4_first[ext_scale((uint32_t)v, NFIRST)] << 24) |
                  (pcg32_next(&r) & 0xffffff);
-        s = arena_alloc(a, 16);
+        s = arena_alloc(a, 16 + EXT_SLACK);
         ext_str(out, s, put_ipv4(s, ip));
         return;
     }

@@ -11,43 +11,43 @@
 /* Age bands are rough shapes of each country's population pyramid (shares per 5-year band, after
  * the UN World Population Prospects; approximate, see docs/data-sources.md). */
 const struct ext_locinfo ext_locinfo[FDATA_NLOCALES] = {
-    {"en_US", "US", "USA", "United States", "United States", "USD", "com", "1",
+    {"en_US", "US", "USA", "United States", "United States", "USD", "com", "1", 3, 1,
      18.9, 71.4, -179.2, -66.9, 0.508, 0.70,
      {6.0, 6.2, 6.5, 6.5, 6.6, 7.0, 7.0, 6.6, 6.3, 6.1, 6.3, 6.5, 6.2, 5.4, 4.4, 3.1, 2.0, 1.2, 0.6,
       0.2},
      {0.10, 0.30, 0.35, 0.25}},
-    {"en_GB", "GB", "GBR", "United Kingdom", "United Kingdom", "GBP", "co.uk", "44",
+    {"en_GB", "GB", "GBR", "United Kingdom", "United Kingdom", "GBP", "co.uk", "44", 5, 2,
      49.8, 60.9, -8.7, 1.8, 0.506, 0.60,
      {5.8, 6.2, 6.0, 5.6, 6.0, 6.7, 6.8, 6.6, 6.3, 6.6, 7.0, 6.8, 6.0, 5.2, 5.2, 3.9, 2.8, 1.7, 0.8,
       0.3},
      {0.45, 0.45, 0.10, 0}},
-    {"de_DE", "DE", "DEU", "Germany", "Deutschland", "EUR", "de", "49",
+    {"de_DE", "DE", "DEU", "Germany", "Deutschland", "EUR", "de", "49", 2, 2,
      47.2, 55.1, 5.8, 15.1, 0.507, 0.60,
      {4.8, 4.6, 4.6, 4.9, 5.5, 6.3, 6.6, 6.3, 5.8, 6.1, 7.8, 8.3, 7.2, 6.1, 5.1, 4.9, 3.6, 2.2, 1.0,
       0.3},
      {0.50, 0.45, 0.05, 0}},
-    {"fr_FR", "FR", "FRA", "France", "France", "EUR", "fr", "33",
+    {"fr_FR", "FR", "FRA", "France", "France", "EUR", "fr", "33", 2, 2,
      41.3, 51.1, -5.2, 9.6, 0.516, 0.60,
      {5.5, 6.0, 6.2, 6.1, 5.6, 5.6, 6.0, 6.3, 6.1, 6.6, 6.6, 6.6, 6.4, 6.0, 5.8, 4.2, 3.0, 2.2, 1.2,
       0.4},
      {0.50, 0.42, 0.08, 0}},
-    {"es_ES", "ES", "ESP", "Spain", "Espa\xc3\xb1" "a", "EUR", "es", "34",
+    {"es_ES", "ES", "ESP", "Spain", "Espa\xc3\xb1" "a", "EUR", "es", "34", 2, 2,
      27.6, 43.8, -18.2, 4.4, 0.510, 0.65,
      {4.3, 4.9, 5.4, 5.2, 5.0, 5.1, 5.6, 6.6, 8.0, 8.4, 8.0, 7.5, 6.6, 5.6, 4.9, 4.3, 3.4, 2.3, 1.2,
       0.4},
      {0.50, 0.45, 0.05, 0}},
-    {"pt_BR", "BR", "BRA", "Brazil", "Brasil", "BRL", "com.br", "55",
+    {"pt_BR", "BR", "BRA", "Brazil", "Brasil", "BRL", "com.br", "55", 6, 2,
      -33.8, 5.3, -74.0, -34.7, 0.510, 0.75,
      {6.8, 7.0, 7.3, 7.7, 8.1, 8.2, 8.0, 7.8, 7.2, 6.4, 6.0, 5.5, 4.7, 3.7, 2.8, 1.9, 1.2, 0.7, 0.3,
       0.1},
      {0.10, 0.35, 0.40, 0.15}},
-    {"ja_JP", "JP", "JPN", "Japan", "\xe6\x97\xa5\xe6\x9c\xac", "JPY", "co.jp", "81",
+    {"ja_JP", "JP", "JPN", "Japan", "\xe6\x97\xa5\xe6\x9c\xac", "JPY", "co.jp", "81", 5, 2,
      24.0, 45.6, 122.9, 154.0, 0.514, 0.60,
      {3.6, 4.0, 4.2, 4.3, 4.6, 4.7, 4.8, 5.2, 5.9, 7.0, 7.5, 6.6, 6.0, 6.2, 7.6, 6.6, 5.4, 3.8, 2.1,
       0.7},
      {1, 0, 0, 0}},
     {"en_IN", "IN", "IND", "India", "\xe0\xa4\xad\xe0\xa4\xbe\xe0\xa4\xb0\xe0\xa4\xa4", "INR", "in",
-     "91", 6.5, 35.7, 68.1, 97.4, 0.485, 0.90,
+     "91", 2, 2, 6.5, 35.7, 68.1, 97.4, 0.485, 0.90,
      {8.0, 8.5, 9.0, 9.2, 9.0, 8.8, 8.3, 7.7, 7.0, 6.4, 5.8, 5.0, 4.1, 3.3, 2.5, 1.6, 1.0, 0.5, 0.2,
       0.1},
      {0.40, 0.45, 0.15, 0}},
@@ -144,18 +144,6 @@ int ext_locale_parse(struct pctx *c, const cJSON *node, const char *path, struct
         m->w[i] = w[i] / total;
     alias_build(m->cell, m->w, (int)m->n);
     return 0;
-}
-
-int ext_row_locale(const struct ext_field *x, uint64_t row)
-{
-    const struct ext_locale *m = x->mix;
-    struct fdata_alias t;
-
-    if (m->n == 1)
-        return m->loc[0];
-    t.n = (uint32_t)m->n;
-    t.cell = m->cell;
-    return m->loc[ext_pick_z(&t, ext_base(x->gsub[SUB_LOCALE], row))];
 }
 
 unsigned ext_mix_mask(const struct ext_field *x)

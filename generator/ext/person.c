@@ -26,22 +26,29 @@ void ext_person_at(const struct ext_field *x, uint64_t row, struct ext_person *p
                                    : p->last;
 }
 
-int64_t ext_person_birth(const struct ext_field *x, const struct ext_person *p)
+/* The birth day (days since 1970-01-01) and, in *age, the age at as_of. */
+static int64_t birth_of(const struct ext_field *x, const struct ext_person *p, int *age)
 {
     uint64_t z = ext_draw(p->base, P_BIRTH);
-    int age = ext_age_pick(x, p->loc, z);
 
-    return (int64_t)x->birth[age] +
-           (int64_t)ext_scale((uint32_t)fount_mix64(z), (uint32_t)x->birth[EXT_MAX_AGE + 1 + age]);
+    *age = ext_age_pick(x, p->loc, z);
+    return (int64_t)x->birth[*age] +
+           (int64_t)ext_scale((uint32_t)fount_mix64(z), (uint32_t)x->birth[EXT_MAX_AGE + 1 + *age]);
+}
+
+int64_t ext_person_birth(const struct ext_field *x, const struct ext_person *p)
+{
+    int age;
+
+    return birth_of(x, p, &age);
 }
 
 /* The two-digit year of birth, for handles such as "ana.lopez87". */
 static unsigned birth_yy(const struct ext_field *x, const struct ext_person *p)
 {
-    uint64_t z = ext_draw(p->base, P_BIRTH);
-    int age = ext_age_pick(x, p->loc, z);
-    int64_t b = (int64_t)x->birth[age] +
-                (int64_t)ext_scale((uint32_t)fount_mix64(z), (uint32_t)x->birth[EXT_MAX_AGE + 1 + age]);
+    int age;
+    int64_t b = birth_of(x, p, &age);
+    /* born on or after January 1st of as_of's year minus age: that year, else the one before */
     int64_t year = b >= x->birth[2 * (EXT_MAX_AGE + 1) + age] ? x->asof_year - age
                                                              : x->asof_year - age - 1;
 
@@ -387,12 +394,12 @@ void ext_person_eval(const struct field *f, const struct ext_field *x, uint64_t 
         out->v.i = ext_person_birth(x, &p);
         return;
     case EXT_USERNAME:
-        s = arena_alloc(a, (size_t)p.first->slug_len + p.last->slug_len + 24);
+        s = arena_alloc(a, (size_t)p.first->slug_len + p.last->slug_len + 4 + EXT_SLACK);
         ext_str(out, s, put_handle(x, &p, user_styles, row, s));
         return;
     default: { /* e-mail */
         size_t dmax = 256;
-        s = arena_alloc(a, (size_t)p.first->slug_len + p.last->slug_len + 24 + 1 + dmax);
+        s = arena_alloc(a, (size_t)p.first->slug_len + p.last->slug_len + 4 + EXT_SLACK + 1 + dmax);
         n = put_handle(x, &p, email_styles, row, s);
         s[n++] = '@';
         n += put_domain(x, &p, row, s + n);

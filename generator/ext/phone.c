@@ -5,6 +5,8 @@
  * each plan's length and first-digit rules), and fictional-only ranges (too small for big runs). */
 #include "ext.h"
 
+#include <stdio.h>
+
 enum { PH_E164, PH_INTERNATIONAL, PH_NATIONAL };
 enum { PT_ANY, PT_MOBILE, PT_LANDLINE };
 
@@ -20,8 +22,8 @@ static void setm(struct number *nb, const char *nat, const char *intl)
 {
     if (nb->nomask)
         return;
-    strcpy(nb->nat, nat);
-    strcpy(nb->intl, intl);
+    memcpy(nb->nat, nat, strlen(nat) + 1); /* masks are literals shorter than the arrays */
+    memcpy(nb->intl, intl, strlen(intl) + 1);
 }
 
 /* Random decimal digits from 64-bit draws, read as binary fractions: each digit is the integer
@@ -47,6 +49,11 @@ static void add_str(struct number *nb, const char *s)
 {
     while (*s)
         nb->nsn[nb->n++] = *s++;
+}
+static void add_area(struct number *nb, const char *s, int n)
+{
+    memcpy(nb->nsn + nb->n, s, (size_t)n);
+    nb->n += n;
 }
 static void add_rand(struct number *nb, struct digits *d, int count)
 {
@@ -78,9 +85,7 @@ static void masks(struct number *nb, const char *cc, const char *trunk, const in
     if (nb->nomask)
         return;
     mask(nb->nat, trunk, groups, ngroups, sep);
-    pre[0] = '+';
-    strcpy(pre + 1, cc);
-    strcat(pre, " ");
+    snprintf(pre, sizeof pre, "+%s ", cc);
     mask(nb->intl, pre, groups, ngroups, sep);
 }
 
@@ -88,12 +93,12 @@ static void make(int loc, int mobile, const struct fdata_city *city, struct digi
                  struct number *nb)
 {
     const char *area = city->phone_area;
-    int alen = (int)strlen(area), g[4];
+    int alen = (int)city->phone_area_len, g[4];
 
     nb->n = 0;
     switch (loc) {
     case LOC_EN_US: /* NANP: area, exchange 2-9 (never N11), line */
-        add_str(nb, area);
+        add_area(nb, area, alen);
         add(nb, 2 + dnext(d) % 8);
         add_rand(nb, d, 2);
         if (nb->nsn[4] == '1' && nb->nsn[5] == '1')
@@ -111,7 +116,7 @@ static void make(int loc, int mobile, const struct fdata_city *city, struct digi
             masks(nb, "44", "0", g, 2, ' ');
             return;
         }
-        add_str(nb, area);
+        add_area(nb, area, alen);
         add(nb, 2 + dnext(d) % 7);
         add_rand(nb, d, 10 - alen - 1);
         if (alen == 2)
@@ -132,7 +137,7 @@ static void make(int loc, int mobile, const struct fdata_city *city, struct digi
             add_rand(nb, d, 8);
             g[0] = 3, g[1] = 8;
         } else {
-            add_str(nb, area);
+            add_area(nb, area, alen);
             add(nb, 1 + dnext(d) % 9);
             add_rand(nb, d, 10 - alen - 1);
             g[0] = alen, g[1] = 10 - alen;
@@ -147,7 +152,7 @@ static void make(int loc, int mobile, const struct fdata_city *city, struct digi
             else
                 add(nb, dnext(d));
         } else {
-            add_str(nb, area);
+            add_area(nb, area, alen);
             add(nb, dnext(d));
         }
         add_rand(nb, d, 9 - nb->n);
@@ -158,13 +163,13 @@ static void make(int loc, int mobile, const struct fdata_city *city, struct digi
             add(nb, 6);
             add_rand(nb, d, 8);
         } else {
-            add_str(nb, area);
+            add_area(nb, area, alen);
             add_rand(nb, d, 9 - alen);
         }
         setm(nb, "### ## ## ##", "+34 ### ## ## ##");
         return;
     case LOC_PT_BR: /* DDD + 9 + 8 digits (mobile) or DDD + [2-5] + 7 */
-        add_str(nb, area);
+        add_area(nb, area, alen);
         if (mobile) {
             add(nb, 9);
             add(nb, 6 + dnext(d) % 4);
@@ -184,7 +189,7 @@ static void make(int loc, int mobile, const struct fdata_city *city, struct digi
             add_rand(nb, d, 7);
             g[0] = 2, g[1] = 4, g[2] = 4;
         } else { /* 9-digit NSN: area, exchange, 4-digit line */
-            add_str(nb, area);
+            add_area(nb, area, alen);
             add(nb, 1 + dnext(d) % 9);
             add_rand(nb, d, 9 - alen - 1);
             g[0] = alen, g[1] = 5 - alen, g[2] = 4;
@@ -199,7 +204,7 @@ static void make(int loc, int mobile, const struct fdata_city *city, struct digi
             masks(nb, "91", "0", g, 2, ' ');
             return;
         }
-        add_str(nb, area);
+        add_area(nb, area, alen);
         add(nb, 2 + dnext(d) % 6);
         add_rand(nb, d, 10 - alen - 1);
         g[0] = alen, g[1] = alen == 2 ? 4 : 10 - alen - 4, g[2] = 4;
@@ -255,7 +260,7 @@ void ext_phone_eval(const struct field *f, const struct ext_field *x, uint64_t r
     if (x->fmt == PH_E164) {
         char *w = s;
         *w++ = '+';
-        w = ext_puts(w, li->phone_cc);
+        w = ext_put(w, li->phone_cc, li->cc_len);
         w = ext_put(w, nb.nsn, (size_t)nb.n);
         ext_str(out, s, (size_t)(w - s));
     } else

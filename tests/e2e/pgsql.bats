@@ -47,12 +47,15 @@ q() { # q DB SQL: one value per line, unaligned
 newdb() { admin -c "CREATE DATABASE \"$1\" OWNER fount"; }
 
 @test "shop.json loads: exit 0, every relation in the summary" {
-    total=$("$FOUNT" check "$SHOP" --scale $SCALE | sed -n 's/.* entities, \([0-9]*\) rows$/\1/p')
+    total=$("$FOUNT" check "$SHOP" --scale $SCALE | sed -n '1s/.*, \([0-9]*\) rows$/\1/p')
+    [ -n "$total" ]
     run cat "$PGTEST/shop.out"
     echo "$output"
-    [[ "$output" == *"$total rows written, 0 failed"* ]]
+    [[ "$output" == *"
+$total rows written, 0 failed"* ]]
     for e in $(entities_of "$SHOP" --scale $SCALE); do
-        [[ "$output" == *"$e "* ]]
+        [[ "$output" == *"
+$e "* ]]
     done
 }
 
@@ -75,7 +78,9 @@ newdb() { admin -c "CREATE DATABASE \"$1\" OWNER fount"; }
                      USING (constraint_schema, constraint_name)
                 WHERE tc.constraint_type = 'FOREIGN KEY' ORDER BY 1"
     echo "$output"
-    [ "${#lines[@]}" -eq 4 ]
+    # as many as the profile declares
+    [ "${#lines[@]}" -eq "$("$FOUNT" schema "$SHOP" --dialect postgres | grep -c 'FOREIGN KEY')" ]
+    [ "${#lines[@]}" -ge 4 ]
     for fk in "${lines[@]}"; do
         read -r t c p pc <<<"$fk"
         n=$(q shop "SELECT count(*) FROM $t x LEFT JOIN $p y ON x.$c = y.$pc WHERE y.$pc IS NULL")
@@ -84,58 +89,60 @@ newdb() { admin -c "CREATE DATABASE \"$1\" OWNER fount"; }
     done
 }
 
+# csv_select DB TABLE: a SELECT that spells each row as fount's CSV does, built from the catalog:
+# timestamps 2024-02-22T14:44:05Z (.130Z with ms), booleans true/false, NULL as an empty field,
+# and a text field quoted when it holds , " CR or LF, starts or ends with a space or tab, or is
+# empty. Everything else is PostgreSQL's own text (numeric keeps its scale: 82.10).
+csv_select() {
+    local c ty p f x sel=""
+    while IFS='|' read -r c ty p; do
+        case $ty in
+        timestamp*)
+            case $p in 3) f=.MS ;; 6) f=.US ;; *) f= ;; esac
+            x="to_char(\"$c\", 'YYYY-MM-DD\"T\"HH24:MI:SS$f\"Z\"')" ;;
+        boolean) x="CASE WHEN \"$c\" THEN 'true' WHEN NOT \"$c\" THEN 'false' END" ;;
+        text) x="CASE WHEN \"$c\" = '' OR \"$c\" ~ '[,\"\\r\\n]|^[ \\t]|[ \\t]\$'
+                 THEN '\"' || replace(\"$c\", '\"', '\"\"') || '\"' ELSE \"$c\" END" ;;
+        *) x="\"$c\"::text" ;;
+        esac
+        sel="$sel${sel:+, }coalesce($x, '')"
+    done < <(q "$1" "SELECT column_name, data_type, datetime_precision FROM information_schema.columns
+                     WHERE table_name = '$2' ORDER BY ordinal_position")
+    echo "SELECT concat_ws(',', $sel) FROM \"$2\" ORDER BY id"
+}
+
 @test "values equal the CSV output of the same seed, for every table" {
     cd "$T"
     "$FOUNT" run "$SHOP" --scale $SCALE --to file:csv/ --format csv --quiet
-    # fount's CSV spells timestamps 2024-02-22T14:44:05Z (.130Z with ms) and booleans true/false;
-    # the rest is PostgreSQL's own text (numeric keeps its scale: 82.10).
-    ts="'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'"
-    ms="'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'"
-    declare -A sel=(
-        [customers]="id, first_name, last_name, email, country, segment, to_char(created_at, $ts)"
-        [products]="id, sku, category, price, CASE WHEN in_stock THEN 'true' ELSE 'false' END"
-        [orders]="id, customer_id, to_char(ordered_at, $ts), status, total, currency, order_uuid,
-                  coupon"
-        [order_items]="id, order_id, line_no, product_id, quantity, unit_price"
-        [payments]="id, order_id, method, amount, status, to_char(paid_at, $ms)"
-    )
-    for t in customers products orders order_items payments; do
-        psql -X -q "$(uri shop)" -c "\\copy (SELECT ${sel[$t]} FROM $t ORDER BY id) TO STDOUT CSV" \
-            >"db_$t.csv"
+    for t in $(entities_of "$SHOP" --scale $SCALE); do
+        psql -X -q -A -t "$(uri shop)" -c "$(csv_select shop "$t")" >"db_$t.csv"
         tail -n +2 "csv/$t.csv" >"want_$t.csv"
         echo "$t: $(wc -l <"want_$t.csv") rows"
         diff "want_$t.csv" "db_$t.csv" | head -5
+        [ -s "want_$t.csv" ]
         cmp "want_$t.csv" "db_$t.csv"
     done
 }
 
-@test "column types are as declared (information_schema)" {
-    run q shop "SELECT table_name || '.' || column_name || ' ' || data_type ||
-                       coalesce('(' || numeric_precision || ',' || numeric_scale || ')', '') ||
-                       coalesce(' p' || datetime_precision, '') || ' ' || is_nullable
-                FROM information_schema.columns
-                WHERE table_name IN ('orders', 'products', 'payments')
-                ORDER BY table_name, ordinal_position"
-    echo "$output"
-    [ "$output" = "orders.id bigint(64,0) NO
-orders.customer_id bigint(64,0) NO
-orders.ordered_at timestamp without time zone p0 NO
-orders.status text NO
-orders.total numeric(12,2) NO
-orders.currency text NO
-orders.order_uuid uuid NO
-orders.coupon text YES
-payments.id bigint(64,0) NO
-payments.order_id bigint(64,0) NO
-payments.method text NO
-payments.amount numeric(12,2) NO
-payments.status text NO
-payments.paid_at timestamp without time zone p3 NO
-products.id bigint(64,0) NO
-products.sku text NO
-products.category text NO
-products.price numeric(10,2) NO
-products.in_stock boolean NO" ]
+@test "column types are those fount schema --dialect postgres declares (catalog)" {
+    cd "$T"
+    # "name" TYPE [NOT NULL] ... as format_type() spells them: TIMESTAMP(3) is
+    # timestamp(3) without time zone, the others in lower case
+    "$FOUNT" schema "$SHOP" --dialect postgres | awk '
+        /^CREATE TABLE/ { t = $3; gsub(/"/, "", t) }
+        /^  "/ { c = $1; gsub(/"/, "", c); ty = tolower($2); sub(/,$/, "", ty)
+                 if ($2 == "DOUBLE") ty = "double precision"
+                 if (ty ~ /^timestamp/) ty = ty " without time zone"
+                 print t "." c " " ty " " ($0 ~ /NOT NULL/ ? "NO" : "YES") }' | sort >want
+    q shop "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) ||
+                   CASE WHEN a.attnotnull THEN ' NO' ELSE ' YES' END
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0
+              AND NOT a.attisdropped" | sort >have
+    cat have
+    [ "$(wc -l <want)" -ge 30 ]
+    diff want have
 }
 
 @test "primary keys, unique constraints and the profile's secondary indexes exist" {
@@ -324,7 +331,7 @@ EOF
     run "$FOUNT" run "$SHOP" --to "$(uri shop)" -o batchsize=5
     echo "$output"
     [ "$status" -eq 2 ]
-    [[ "$output" == *'the postgres sink has no option "batchsize" (it takes: schema, indexes)'* ]]
+    [[ "$output" == *'the postgres sink has no option "batchsize" (it takes: schema, indexes, copy)'* ]]
 }
 
 @test "--only orders into an empty database: the foreign key to a missing table is left out" {

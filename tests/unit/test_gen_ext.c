@@ -562,13 +562,13 @@ static int cmp_str(const void *a, const void *b)
 static void sort_u64(uint64_t *v, uint64_t n)
 {
     uint64_t *tmp = malloc(n * sizeof *tmp), *src = v, *dst = tmp, *t, i;
-    static uint64_t count[65536];
+    uint64_t *count = malloc(65536 * sizeof *count);
     int pass;
 
     for (pass = 0; pass < 4; pass++) {
         uint64_t sum = 0;
         int shift = 16 * pass;
-        memset(count, 0, sizeof count);
+        memset(count, 0, 65536 * sizeof *count);
         for (i = 0; i < n; i++)
             count[(src[i] >> shift) & 0xffff]++;
         for (i = 0; i < 65536; i++) {
@@ -581,6 +581,7 @@ static void sort_u64(uint64_t *v, uint64_t n)
         t = src, src = dst, dst = t;
     }
     free(tmp); /* four passes: the result is back in v */
+    free(count);
 }
 
 static uint64_t hash_str(const char *s, size_t n)
