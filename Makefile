@@ -99,4 +99,8 @@ golden: fount
 clean:
 	rm -rf build fount
 
+# registry.c lists the optional sinks under flags that follow which sources exist: rebuild it
+# when one appears or goes.
+$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c)
+
 -include $(LIB_OBJS:.o=.d) $(O)/generator/main.d

@@ -1,18 +1,25 @@
 /* sqlite-limit.c: how fast can SQLite itself take rows shaped like shop.json's orders on this
  * machine? A plain C loop binds pre-built rows (no generation, no formatting in the loop) into a
  * prepared multi-row INSERT inside large transactions, with the pragmas fount's SQLite sink uses
- * during a load. The figure is the ceiling the sink is measured against (scripts/bench-sqlite.sh).
- * Leaves out: anything fount does (threads, generation); it links only libsqlite3.
+ * during a load, into the table fount creates for orders (same types, same UNIQUE order_uuid).
+ * The figure is the ceiling the sink is measured against; scripts/bench-sqlite.sh runs it in a
+ * few configurations and keeps the best. Leaves out: anything fount does (threads, generation).
  *
- * usage: sqlite-limit DB [-n rows] [-k rows_per_statement] [-t rows_per_transaction]
+ * usage: sqlite-limit DB [-n rows] [-k rows_per_statement] [-t rows_per_transaction] [-f]
  *                        [-j journal_mode] [-s synchronous] [-p page_size] [-c cache_kib]
- *                        [-a wal_autocheckpoint_pages] [-m temp_store]
- *                        [-i]   (also create the orders indexes afterwards, as fount does)
- * The time runs from the first pragma to sqlite3_close (so it includes the final checkpoint and,
- * with -i, the indexes), as fount's own figure does.
- * Prints one line: "<rows> rows in <s> s: <rows/s> rows/s (k=.. t=.. journal=..)".
+ *                        [-a wal_autocheckpoint_pages] [-m temp_store] [-i] [-u]
+ *   -f  INSERT OR FAIL instead of INSERT (no statement journal; what fount uses)
+ *   -i  also create the two secondary indexes of orders afterwards, as fount does
+ *   -u  declare order_uuid without UNIQUE and build a unique index on it after the load
+ * Defaults: 1000000 rows, 64 rows per statement, 262144 per transaction, PERSIST, synchronous OFF,
+ * 4096-byte pages, a 64 MiB cache, temp_store FILE, autocheckpoint every 1000 pages.
+ * The clock runs from the first pragma to sqlite3_close, so it includes the final synced
+ * checkpoint (and with -i the indexes), as fount's own figure does; the data is built before.
+ * Prints one line: "<rows> rows in <s> s: <rows/s> rows/s (cpu <s> s; <configuration>)".
  * DB is deleted first (with its -wal and -journal files). */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -109,18 +116,19 @@ static void exec(sqlite3 *db, const char *sql)
         die(db, sql);
 }
 
-static sqlite3_stmt *prepare_insert(sqlite3 *db, int k)
+static sqlite3_stmt *prepare_insert(sqlite3 *db, int k, const char *verb)
 {
-    static const char head[] = "INSERT INTO \"orders\" (\"id\",\"customer_id\",\"ordered_at\","
-                               "\"status\",\"total\",\"currency\",\"order_uuid\",\"coupon\") VALUES ";
-    size_t n = sizeof head + (size_t)k * 20;
+    static const char head[] = " INTO \"orders\" (\"id\",\"customer_id\",\"ordered_at\","
+                               "\"status\",\"total\",\"currency\",\"order_uuid\",\"coupon\") "
+                               "VALUES ";
+    size_t n = sizeof head + strlen(verb) + (size_t)k * 20;
     char *sql = malloc(n), *p;
     sqlite3_stmt *st;
     int i;
 
     if (!sql)
         exit(1);
-    p = sql + sprintf(sql, "%s", head);
+    p = sql + sprintf(sql, "%s%s", verb, head);
     for (i = 0; i < k; i++)
         p += sprintf(p, "%s(?,?,?,?,?,?,?,?)", i ? "," : "");
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
@@ -157,18 +165,19 @@ static void step(sqlite3 *db, sqlite3_stmt *st)
 
 int main(int argc, char **argv)
 {
-    const char *path, *journal = "WAL", *sync = "OFF", *temp = "MEMORY";
-    long long nrows = 1000000, k = 64, per_txn = 4096, page = 4096, cache_kib = 65536, ckpt = 1000;
-    int opt, indexes = 0;
+    const char *path, *journal = "PERSIST", *sync = "OFF", *temp = "FILE", *verb = "INSERT";
+    long long nrows = 1000000, k = 64, per_txn = 262144, page = 4096, cache_kib = 65536;
+    long long ckpt = 1000;
+    int opt, indexes = 0, defer_unique = 0;
     struct row *pool;
     char *uuids;
     sqlite3 *db;
     sqlite3_stmt *ins_k, *ins_1;
-    char sql[256], side[4096];
+    char sql[256], side[4096], ddl[1024];
     double t0, cpu0;
     int64_t id = 1;
 
-    while ((opt = getopt(argc, argv, "n:k:t:j:s:p:c:a:m:i")) != -1) {
+    while ((opt = getopt(argc, argv, "n:k:t:j:s:p:c:a:m:fiu")) != -1) {
         switch (opt) {
         case 'n': nrows = atoll(optarg); break;
         case 'k': k = atoll(optarg); break;
@@ -180,9 +189,12 @@ int main(int argc, char **argv)
         case 'i': indexes = 1; break;
         case 'a': ckpt = atoll(optarg); break;
         case 'm': temp = optarg; break;
+        case 'f': verb = "INSERT OR FAIL"; break;
+        case 'u': defer_unique = 1; break;
         default:
-            fprintf(stderr, "usage: sqlite-limit DB [-n rows] [-k rows/stmt] [-t rows/txn] "
-                            "[-j journal] [-s sync] [-p page_size] [-c cache_kib] [-i]\n");
+            fprintf(stderr, "usage: sqlite-limit DB [-n rows] [-k rows/stmt] [-t rows/txn] [-f] "
+                            "[-j journal] [-s sync] [-p page_size] [-c cache_kib] "
+                            "[-a ckpt_pages] [-m temp_store] [-i] [-u]\n");
             return 2;
         }
     }
@@ -222,19 +234,22 @@ int main(int argc, char **argv)
     exec(db, sql);
     snprintf(sql, sizeof sql, "PRAGMA wal_autocheckpoint=%lld", ckpt);
     exec(db, sql);
-    exec(db, "CREATE TABLE \"orders\" (\n"
+    /* -u: the UNIQUE constraint as a unique index built after the load (as pg_restore does). */
+    snprintf(ddl, sizeof ddl,
+             "CREATE TABLE \"orders\" (\n"
              "  \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
              "  \"customer_id\" INTEGER NOT NULL,\n"
              "  \"ordered_at\" TIMESTAMP NOT NULL,\n"
              "  \"status\" TEXT NOT NULL,\n"
              "  \"total\" NUMERIC(12,2) NOT NULL,\n"
              "  \"currency\" TEXT NOT NULL,\n"
-             "  \"order_uuid\" TEXT NOT NULL UNIQUE,\n"
+             "  \"order_uuid\" TEXT NOT NULL%s,\n"
              "  \"coupon\" TEXT,\n"
              "  FOREIGN KEY (\"customer_id\") REFERENCES \"customers\" (\"id\")\n"
-             ");");
-    ins_k = prepare_insert(db, (int)k);
-    ins_1 = prepare_insert(db, 1);
+             ");", defer_unique ? "" : " UNIQUE");
+    exec(db, ddl);
+    ins_k = prepare_insert(db, (int)k, verb);
+    ins_1 = prepare_insert(db, 1, verb);
     while (id <= nrows) {
         int64_t end = id + per_txn - 1 > nrows ? nrows : id + per_txn - 1;
         exec(db, "BEGIN");
@@ -250,15 +265,25 @@ int main(int argc, char **argv)
         }
         exec(db, "COMMIT");
     }
+    if (defer_unique)
+        exec(db, "CREATE UNIQUE INDEX \"orders_order_uuid_key\" ON \"orders\" (\"order_uuid\")");
     if (indexes) {
         exec(db, "CREATE INDEX \"orders_customer_id_idx\" ON \"orders\" (\"customer_id\")");
         exec(db, "CREATE INDEX \"orders_ordered_at_idx\" ON \"orders\" (\"ordered_at\")");
     }
     sqlite3_finalize(ins_k);
     sqlite3_finalize(ins_1);
-    /* As fount's flush: synced, back to a rollback journal. */
+    /* As fount's flush: back to a rollback journal, and the file synced once. */
     exec(db, "PRAGMA synchronous=FULL");
     exec(db, "PRAGMA journal_mode=DELETE");
+    {
+        int fd = open(path, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0) {
+            fprintf(stderr, "sqlite-limit: fsync %s: %s\n", path, strerror(errno));
+            return 1;
+        }
+        close(fd);
+    }
     sqlite3_close(db);
     {
         double t = now_s() - t0, cpu;
@@ -266,10 +291,10 @@ int main(int argc, char **argv)
         getrusage(RUSAGE_SELF, &ru);
         cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
               (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6 - cpu0;
-        printf("%lld rows in %.3f s: %.0f rows/s (cpu %.3f s; k=%lld t=%lld journal=%s sync=%s "
-               "page=%lld cache=%lldKiB%s)\n",
-               nrows, t, (double)nrows / t, cpu, k, per_txn, journal, sync, page, cache_kib,
-               indexes ? " with indexes" : "");
+        printf("%lld rows in %.3f s: %.0f rows/s (cpu %.3f s; %s k=%lld t=%lld journal=%s "
+               "sync=%s page=%lld cache=%lldKiB temp=%s%s%s)\n",
+               nrows, t, (double)nrows / t, cpu, verb, k, per_txn, journal, sync, page, cache_kib,
+               temp, defer_unique ? " unique-after" : "", indexes ? " with indexes" : "");
     }
     free(pool);
     free(uuids);

@@ -79,7 +79,7 @@ load helpers
     [ "$(cat out.csv)" = "precious" ]
     run "$FOUNT" run "$SHOP" --scale 0.01 --to out.csv --quiet --force
     [ "$status" -eq 0 ]
-    [ "$(head -1 out.csv)" = "id,first_name,last_name,email,country,segment,created_at" ]
+    [ "$(head -1 out.csv)" = "id,first_name,last_name,email,phone,street,city,country,segment,credit_limit,external_id,created_at" ]
     [ "$(wc -l < out.csv)" -gt 100 ]
 }
 
@@ -219,4 +219,13 @@ load helpers
     # the per-entity counts add up to the total
     sum=$(awk 'NR > 1 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { s += $2 } END { print s + 0 }' err.txt)
     [ "$sum" -eq "$reported" ]
+}
+
+@test "sample --stats shows each field's distinct values next to the row count" {
+    run "$FOUNT" sample "$SHOP" --stats --entity orders
+    [ "$status" -eq 0 ]
+    [[ "${lines[0]}" == "orders: 100000 rows" ]]
+    echo "$output" | grep -Eq '^  status +choice +6  repeats$'
+    echo "$output" | grep -Eq '^  id +sequence +100000  unique$'
+    echo "$output" | grep -Eq '^  coupon +string +100  repeats, null 80%$'
 }

@@ -65,12 +65,17 @@ normalize() {
     done
     echo "$output" > run.err
     summary_rows run.err | sort > a
+    # shellcheck disable=SC2046,SC2086 # table names: one word each
     db_rows shop.db $(entities_of "$SHOP" --scale $SCALE) | sort > b
     diff a b
-    # The secondary indexes of the profile.
+    # The secondary indexes of the profile, and its UNIQUE columns as unique indexes.
     [ "$(q shop.db "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN
         ('orders_customer_id_idx', 'orders_ordered_at_idx', 'products_category_idx',
          'order_items_order_id_idx')")" -eq 4 ]
+    [ "$(q shop.db "SELECT count(*) FROM pragma_index_list('orders') WHERE \"unique\" AND
+        name = 'orders_order_uuid_key'")" -eq 1 ]
+    [ "$(q shop.db "SELECT count(*) FROM pragma_index_list('products') WHERE \"unique\" AND
+        name = 'products_sku_key'")" -eq 1 ]
     # Values: the CSV encoder's output for the same seed, row for row.
     "$FOUNT" run "$SHOP" --scale $SCALE --to - --format csv --only orders -q > orders.csv
     head -1 orders.csv > header
@@ -152,6 +157,7 @@ normalize() {
 @test "--append adds the profile's rows after the existing ones: ids continue, no gaps, FKs clean" {
     "$FOUNT" run "$SHOP" --scale $SCALE --to sqlite:shop.db -q
     entities=$(entities_of "$SHOP" --scale $SCALE)
+    # shellcheck disable=SC2046,SC2086 # table names: one word each
     db_rows shop.db $entities > before
     run "$FOUNT" run "$SHOP" --scale $SCALE --to sqlite:shop.db --append
     [ "$status" -eq 0 ]
@@ -197,6 +203,7 @@ normalize() {
     summary_rows run.err > want
     [ -s want ]
     awk '{ print $1 }' want > tables
+    # shellcheck disable=SC2046,SC2086 # table names: one word each
     db_rows big.db $(cat tables) > got
     diff want got
     # It stopped early: not every relation is complete.
@@ -266,15 +273,16 @@ make_readonly_dir() {
     errs=$(printf '%s\n' "${lines[@]}" | grep -c '^fount: ')
     [ "$errs" -eq 1 ]
     line=$(printf '%s\n' "${lines[@]}" | grep '^fount: ')
-    [[ "$line" == "fount: sqlite.0: "*": full/shop.db: $want"* ]]
-    # The summary says which rows made it; a copy of the database (sqlite3 itself needs room
-    # for its -shm file) holds exactly those.
+    [[ "$line" == "fount: sqlite.0: "*": full/shop.db: "*"$want" ]]
+    # The summary says which rows made it, and the database holds exactly those (checked on a
+    # copy, so that the check itself needs no room on the full disk).
     echo "$output" > run.err
     mkdir copy
     cp full/shop.db* copy/
     [ "$(q copy/shop.db 'PRAGMA integrity_check')" = ok ]
     summary_rows run.err | awk '$2 > 0' > want
     [ -s want ]
+    # shellcheck disable=SC2046,SC2086 # table names: one word each
     db_rows copy/shop.db $(awk '{ print $1 }' want) > got
     diff want got
 }

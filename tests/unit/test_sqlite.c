@@ -52,9 +52,9 @@ static const struct fount_column all_cols[] = {
     {.name = "uid", .type = FV_UUID, .unique = 1},
 };
 static char *all_indexes[] = {"name", "day,at"};
-static struct fount_relation all_rel = {.name = "things", .ncols = NELEM(all_cols), .cols = all_cols,
-                                        .rows = 3, .indexes = all_indexes, .nindexes = 2,
-                                        .time_col = -1, .key_col = -1};
+static struct fount_relation all_rel = {.name = "things", .ncols = NELEM(all_cols),
+                                        .cols = all_cols, .rows = 3, .indexes = all_indexes,
+                                        .nindexes = 2, .time_col = -1, .key_col = -1};
 
 /* A narrow table: id primary key, a unique code, a nullable note. */
 static const struct fount_column narrow_cols[] = {
@@ -265,7 +265,7 @@ Test(sqlite, types_values_and_nulls)
         {"SELECT count(*) FROM things WHERE name IS NULL", "1"},
         {"SELECT ratio FROM things WHERE id = 3", "1.0e+300"},
         {"SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'things' AND "
-         "name NOT LIKE 'sqlite_autoindex%'", "2"},
+         "name NOT LIKE 'sqlite_autoindex%'", "3"}, /* things_uid_key and the profile's two */
         {"PRAGMA journal_mode", "delete"},
         {"PRAGMA integrity_check", "ok"},
     };
@@ -674,10 +674,9 @@ static int write_with_dup(struct run *r, uint64_t first, size_t n, size_t dup_at
     return rc;
 }
 
-/* A duplicate key: ERROR naming the exact row, whether it sits in a multi-row statement, in the
- * 1-row tail, or clashes with a row of its own statement; the rows before it are kept and
- * accepted, the rest of the batch is not written, and the load goes on. */
-Test(sqlite, constraint_is_error_with_the_row)
+/* The duplicate-key cases, on an open run whose table holds rows 0..999 (codes 1..1000) and
+ * checks uniqueness row by row. */
+static void check_duplicates(struct run *r)
 {
     static const struct {
         size_t n, dup_at;
@@ -688,40 +687,33 @@ Test(sqlite, constraint_is_error_with_the_row)
         {200, 20, 0},  /* clashes with row 10 of the same statement */
         {200, 0, 9},   /* the very first row: nothing accepted */
     };
-    const struct fount_relation *rels[] = {&narrow_rel};
-    char *kv[] = {"stmt_rows=64"};
-    struct run r;
-    sqlite3 *db;
     uint64_t first = 1000, total = 1000;
     size_t acc = 0, i;
+    sqlite3 *db;
 
-    run_init(&r, rels, 1, kv, 1);
-    cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
-    cr_assert_eq(sqlite_sink_type.begin(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
-    cr_assert_eq(write_narrow(&r, &narrow_rel, 0, 1000, 0, &acc), FOUNT_OK);
     for (i = 0; i < NELEM(cases); i++) {
         char want[64];
         int64_t code = cases[i].dup_code ? cases[i].dup_code : (int64_t)(first + 10 + 1);
         acc = 12345;
-        cr_expect_eq(write_with_dup(&r, first, cases[i].n, cases[i].dup_at, code, &acc),
-                     FOUNT_ERROR, "case %zu: %s", i, r.err.msg);
+        cr_expect_eq(write_with_dup(r, first, cases[i].n, cases[i].dup_at, code, &acc),
+                     FOUNT_ERROR, "case %zu: %s", i, r->err.msg);
         cr_expect_eq(acc, cases[i].dup_at, "case %zu", i);
         snprintf(want, sizeof want, "table items, row %llu: ",
                  (unsigned long long)(first + cases[i].dup_at));
-        cr_expect(strstr(r.err.msg, want) != NULL, "case %zu: %s", i, r.err.msg);
-        cr_expect(strstr(r.err.msg, "UNIQUE constraint failed: items.code") != NULL, "%s",
-                  r.err.msg);
+        cr_expect(strstr(r->err.msg, want) != NULL, "case %zu: %s", i, r->err.msg);
+        cr_expect(strstr(r->err.msg, "UNIQUE constraint failed: items.code") != NULL, "%s",
+                  r->err.msg);
         /* The runner goes on with the next batch. */
         first += cases[i].n;
         total += cases[i].dup_at;
-        cr_expect_eq(write_narrow(&r, &narrow_rel, first, 10, 0, &acc), FOUNT_OK, "%s",
-                     r.err.msg);
+        cr_expect_eq(write_narrow(r, &narrow_rel, first, 10, 0, &acc), FOUNT_OK, "%s",
+                     r->err.msg);
         first += 10;
         total += 10;
     }
-    cr_assert_eq(sqlite_sink_type.end(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
-    cr_assert_eq(sqlite_sink_type.flush(r.ctx, 1000, &r.err), FOUNT_OK, "%s", r.err.msg);
-    run_close(&r);
+    cr_assert_eq(sqlite_sink_type.end(r->ctx, &narrow_rel, &r->err), FOUNT_OK, "%s", r->err.msg);
+    cr_assert_eq(sqlite_sink_type.flush(r->ctx, 1000, &r->err), FOUNT_OK, "%s", r->err.msg);
+    run_close(r);
     db = peek_open();
     cr_expect_eq(qi(db, "SELECT count(*) FROM items"), (long long)total);
     cr_expect_eq(qi(db, "SELECT count(*) FROM items WHERE id BETWEEN 1001 AND 1070"), 70);
@@ -730,56 +722,272 @@ Test(sqlite, constraint_is_error_with_the_row)
     sqlite3_close(db);
 }
 
-/* Transactions: with the default txn_rows nothing is visible to others before end(); the
- * database then holds exactly the rows accepted. txn_rows=1 commits every batch (busy_is_retry). */
-Test(sqlite, rows_commit_by_end_of_table)
+/* A duplicate key with inline UNIQUE: ERROR naming the exact row, whether it sits in a
+ * multi-row statement, in the 1-row tail, or clashes with a row of its own statement; the rows
+ * before it are kept and accepted, the rest of the batch is not written, the load goes on. */
+Test(sqlite, constraint_is_error_with_the_row)
 {
-    const struct fount_relation *rels[] = {&narrow_rel, &other_rel};
-    char *kv[] = {"exclusive=false", "journal_mode=wal"};
+    const struct fount_relation *rels[] = {&narrow_rel};
+    char *kv[] = {"stmt_rows=64", "unique_after=false"};
     struct run r;
-    sqlite3 *other;
     size_t acc;
 
-    run_init(&r, rels, 2, kv, 2);
+    run_init(&r, rels, 1, kv, 2);
     cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
     cr_assert_eq(sqlite_sink_type.begin(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
-    cr_assert_eq(write_narrow(&r, &narrow_rel, 0, 4096, 0, &acc), FOUNT_OK);
-    cr_assert_eq(write_narrow(&r, &narrow_rel, 4096, 4096, 0, &acc), FOUNT_OK);
-    other = peek_open();
-    cr_expect_eq(qi(other, "SELECT count(*) FROM items"), 0);
-    cr_assert_eq(sqlite_sink_type.end(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
-    cr_expect_eq(qi(other, "SELECT count(*) FROM items"), 8192);
-    cr_assert_eq(sqlite_sink_type.begin(r.ctx, &other_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
-    cr_assert_eq(write_narrow(&r, &other_rel, 0, 70000, 0, &acc), FOUNT_OK);
-    /* Past txn_rows (65536): committed at once. */
-    cr_expect_eq(qi(other, "SELECT count(*) FROM other"), 70000);
-    cr_assert_eq(sqlite_sink_type.end(r.ctx, &other_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
-    cr_assert_eq(sqlite_sink_type.flush(r.ctx, 1000, &r.err), FOUNT_OK, "%s", r.err.msg);
-    run_close(&r);
-    sqlite3_close(other);
+    cr_assert_eq(write_narrow(&r, &narrow_rel, 0, 1000, 0, &acc), FOUNT_OK);
+    check_duplicates(&r);
 }
 
-/* A failed run (no flush: the runner stopped on FATAL) leaves whatever was committed, in a
- * database that opens and checks out, and the uncommitted rest rolled back. */
-Test(sqlite, close_without_flush_rolls_back)
+/* The same with --append into a table an earlier default run made (its unique index built after
+ * its load): appended rows are checked one by one too. */
+Test(sqlite, constraint_on_append_is_error_with_the_row)
 {
-    const struct fount_relation *rels[] = {&narrow_rel, &other_rel};
+    const struct fount_relation *rels[] = {&narrow_rel};
+    char *kv[] = {"stmt_rows=64"};
+    struct run r;
+    uint64_t have;
+
+    load_narrow(&narrow_rel, 1000, 400, NULL, 0, 0, 0);
+    run_init(&r, rels, 1, kv, 1);
+    r.args.append = 1;
+    cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(sqlite_sink_type.existing_rows(r.ctx, &narrow_rel, &have, &r.err), FOUNT_OK);
+    cr_assert_eq(have, 1000);
+    cr_assert_eq(sqlite_sink_type.begin(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
+    check_duplicates(&r);
+}
+
+/* Note 6: a new table's UNIQUE columns become unique indexes after the load; unique_after=false
+ * keeps them inline, as `fount schema` prints them. Both enforce them afterwards. */
+Test(sqlite, unique_columns_are_indexed_after_the_load)
+{
+    char *kv[] = {"unique_after=false"};
+    sqlite3 *db;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        unlink(path);
+        load_narrow(&narrow_rel, 300, 100, kv, (size_t)pass, 0, 0);
+        db = peek_open();
+        cr_expect_eq(qi(db, "SELECT instr(sql, 'UNIQUE') > 0 FROM sqlite_schema WHERE "
+                            "name = 'items'"), pass);
+        cr_expect_eq(qi(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'items_code_key'"),
+                     !pass);
+        cr_expect_eq(qi(db, "SELECT count(*) FROM pragma_index_list('items') WHERE \"unique\""), 1);
+        cr_expect_neq(sqlite3_exec(db, "INSERT INTO items VALUES (1000, 5, NULL)", NULL, NULL,
+                                   NULL), SQLITE_OK);
+        cr_expect(strstr(sqlite3_errmsg(db), "UNIQUE constraint failed: items.code") != NULL, "%s",
+                  sqlite3_errmsg(db));
+        sqlite3_close(db);
+    }
+}
+
+/* Should a new table's values not be distinct after all, end() says which column. */
+Test(sqlite, duplicates_in_a_new_table_fail_at_end)
+{
+    const struct fount_relation *rels[] = {&narrow_rel};
+    struct run r;
+    size_t acc;
+
+    run_init(&r, rels, 1, NULL, 0);
+    cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(sqlite_sink_type.begin(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(write_narrow(&r, &narrow_rel, 0, 100, 0, &acc), FOUNT_OK);
+    cr_assert_eq(write_with_dup(&r, 100, 100, 50, 3, &acc), FOUNT_OK, "%s", r.err.msg);
+    cr_expect_eq(sqlite_sink_type.end(r.ctx, &narrow_rel, &r.err), FOUNT_FATAL);
+    cr_expect(strstr(r.err.msg, "items.code holds duplicates, so its unique index cannot be "
+                                "built: UNIQUE constraint failed: items.code") != NULL, "%s",
+              r.err.msg);
+    run_close(&r);
+}
+
+/* --append to a table that lost its unique index (a run killed before its end()): the index is
+ * built before the first new row. */
+Test(sqlite, append_builds_a_missing_unique_index_first)
+{
+    const struct fount_relation *rels[] = {&narrow_rel};
     struct run r;
     sqlite3 *db;
     size_t acc;
 
-    run_init(&r, rels, 2, NULL, 0);
+    load_narrow(&narrow_rel, 100, 100, NULL, 0, 0, 0);
+    db = peek_open();
+    exec_ok(db, "DROP INDEX items_code_key");
+    sqlite3_close(db);
+    run_init(&r, rels, 1, NULL, 0);
+    r.args.append = 1;
     cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
     cr_assert_eq(sqlite_sink_type.begin(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
-    cr_assert_eq(write_narrow(&r, &narrow_rel, 0, 500, 0, &acc), FOUNT_OK);
+    db = peek_open();
+    sqlite3_close(db);
+    cr_expect_eq(write_with_dup(&r, 100, 10, 5, 3, &acc), FOUNT_ERROR, "%s", r.err.msg);
+    cr_expect_eq(acc, 5);
     cr_assert_eq(sqlite_sink_type.end(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
-    cr_assert_eq(sqlite_sink_type.begin(r.ctx, &other_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
-    cr_assert_eq(write_narrow(&r, &other_rel, 0, 500, 0, &acc), FOUNT_OK);
+    cr_assert_eq(sqlite_sink_type.flush(r.ctx, 1000, &r.err), FOUNT_OK, "%s", r.err.msg);
     run_close(&r);
     db = peek_open();
-    cr_expect_eq(qi(db, "SELECT count(*) FROM items"), 500);
-    cr_expect_eq(qi(db, "SELECT count(*) FROM other"), 0);
-    cr_expect_str_eq(q(db, "PRAGMA integrity_check"), "ok");
-    cr_expect_str_eq(q(db, "PRAGMA journal_mode"), "delete");
+    cr_expect_eq(qi(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'items_code_key'"), 1);
+    cr_expect_eq(qi(db, "SELECT count(*) FROM items"), 105);
     sqlite3_close(db);
+}
+
+/* Transactions: by default every batch commits before write_batch returns; with txn_rows
+ * larger, batches wait for the threshold or the end of the table. */
+Test(sqlite, transactions)
+{
+    const struct fount_relation *rels[] = {&narrow_rel, &other_rel};
+    char *kv[] = {"exclusive=false", "txn_rows=10000"};
+    struct run r;
+    sqlite3 *other;
+    size_t acc;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        unlink(path);
+        run_init(&r, rels, 2, kv, pass ? 2 : 1);
+        cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
+        cr_assert_eq(sqlite_sink_type.begin(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s",
+                     r.err.msg);
+        cr_assert_eq(write_narrow(&r, &narrow_rel, 0, 4096, 0, &acc), FOUNT_OK);
+        cr_assert_eq(write_narrow(&r, &narrow_rel, 4096, 4096, 0, &acc), FOUNT_OK);
+        other = peek_open();
+        cr_expect_eq(qi(other, "SELECT count(*) FROM items"), pass ? 0 : 8192);
+        cr_assert_eq(write_narrow(&r, &narrow_rel, 8192, 4096, 0, &acc), FOUNT_OK);
+        cr_expect_eq(qi(other, "SELECT count(*) FROM items"), 12288); /* past 10000 */
+        cr_assert_eq(write_narrow(&r, &narrow_rel, 12288, 100, 0, &acc), FOUNT_OK);
+        cr_expect_eq(qi(other, "SELECT count(*) FROM items"), pass ? 12288 : 12388);
+        cr_assert_eq(sqlite_sink_type.end(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
+        cr_expect_eq(qi(other, "SELECT count(*) FROM items"), 12388);
+        cr_assert_eq(sqlite_sink_type.flush(r.ctx, 1000, &r.err), FOUNT_OK, "%s", r.err.msg);
+        run_close(&r);
+        sqlite3_close(other);
+    }
+}
+
+/* A failed run (no end, no flush: the runner stopped on FATAL) leaves every committed batch, in
+ * a database that opens and checks out, its unique indexes built; with txn_rows larger, the
+ * open transaction is rolled back. */
+Test(sqlite, close_without_flush)
+{
+    const struct fount_relation *rels[] = {&narrow_rel, &other_rel};
+    char *kv[] = {"txn_rows=100000"};
+    struct run r;
+    sqlite3 *db;
+    size_t acc;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        remove_dir();
+        make_dir();
+        run_init(&r, rels, 2, kv, (size_t)pass);
+        cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
+        cr_assert_eq(sqlite_sink_type.begin(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s",
+                     r.err.msg);
+        cr_assert_eq(write_narrow(&r, &narrow_rel, 0, 500, 0, &acc), FOUNT_OK);
+        cr_assert_eq(sqlite_sink_type.end(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
+        cr_assert_eq(sqlite_sink_type.begin(r.ctx, &other_rel, &r.err), FOUNT_OK, "%s",
+                     r.err.msg);
+        cr_assert_eq(write_narrow(&r, &other_rel, 0, 500, 0, &acc), FOUNT_OK);
+        cr_assert_eq(write_narrow(&r, &other_rel, 500, 500, 0, &acc), FOUNT_OK);
+        run_close(&r);
+        db = peek_open();
+        cr_expect_eq(qi(db, "SELECT count(*) FROM items"), 500);
+        cr_expect_eq(qi(db, "SELECT count(*) FROM other"), pass ? 0 : 1000);
+        cr_expect_eq(qi(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'other_code_key'"), 1);
+        cr_expect_str_eq(q(db, "PRAGMA integrity_check"), "ok");
+        cr_expect_str_eq(q(db, "PRAGMA journal_mode"), "delete");
+        sqlite3_close(db);
+    }
+}
+
+/* Schema drift: a column absent from a row's schema version is NULL in the table. */
+Test(sqlite, drifted_rows_bind_null_for_absent_columns)
+{
+    static const uint8_t absent[] = {0, 0, 0, /* version 0: all there */
+                                     0, 0, 1}; /* version 1: no note */
+    static const uint8_t versions[] = {0, 1, 0, 1};
+    struct fount_relation rel = narrow_rel;
+    const struct fount_relation *rels[] = {&rel};
+    char notes[4 * 24];
+    struct fount_value *v = narrow_rows(0, 4, 0, notes);
+    struct fount_batch b = {.rel = &rel, .first_row = 0, .nrows = 4, .vals = v,
+                            .first_of_relation = 1, .row_version = versions};
+    struct run r;
+    sqlite3 *db;
+    size_t acc;
+
+    rel.absent = absent;
+    run_init(&r, rels, 1, NULL, 0);
+    cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(sqlite_sink_type.begin(r.ctx, &rel, &r.err), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(sqlite_sink_type.write_batch(r.ctx, &b, &acc, &r.err), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(sqlite_sink_type.end(r.ctx, &rel, &r.err), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(sqlite_sink_type.flush(r.ctx, 1000, &r.err), FOUNT_OK, "%s", r.err.msg);
+    run_close(&r);
+    free(v);
+    db = peek_open();
+    cr_expect_str_eq(q(db, "SELECT group_concat(coalesce(note, '-'), ' ') FROM (SELECT note FROM "
+                           "items ORDER BY id)"), "n0 - - -");
+    sqlite3_close(db);
+}
+
+/* journal_mode=auto: a rollback journal (persist) for the load, WAL with --sqlite-durable; the
+ * database's own mode (delete, for a new one) afterwards. */
+Test(sqlite, journal_mode_auto)
+{
+    const struct fount_relation *rels[] = {&narrow_rel};
+    char *kv[] = {"exclusive=false"};
+    struct run r;
+    sqlite3 *db;
+    size_t acc;
+    int durable;
+
+    for (durable = 0; durable < 2; durable++) {
+        unlink(path);
+        run_init(&r, rels, 1, kv, 1);
+        r.args.durable = durable;
+        cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
+        cr_assert_eq(sqlite_sink_type.begin(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s",
+                     r.err.msg);
+        cr_assert_eq(write_narrow(&r, &narrow_rel, 0, 100, 0, &acc), FOUNT_OK);
+        {
+            char side[160];
+            snprintf(side, sizeof side, "%s%s", path, durable ? "-wal" : "-journal");
+            cr_expect(access(side, F_OK) == 0, "no %s during the load", side);
+        }
+        db = peek_open();
+        cr_expect_str_eq(q(db, "PRAGMA journal_mode"), durable ? "wal" : "delete");
+        sqlite3_close(db);
+        cr_assert_eq(sqlite_sink_type.end(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
+        cr_assert_eq(sqlite_sink_type.flush(r.ctx, 1000, &r.err), FOUNT_OK, "%s", r.err.msg);
+        run_close(&r);
+        db = peek_open();
+        cr_expect_str_eq(q(db, "PRAGMA journal_mode"), "delete");
+        sqlite3_close(db);
+    }
+}
+
+/* With a commit per batch, the rows a constraint failure lets through are committed at once,
+ * like any batch's: what the runner counts is in the database. */
+Test(sqlite, rows_before_a_failure_are_committed)
+{
+    const struct fount_relation *rels[] = {&narrow_rel};
+    char *kv[] = {"exclusive=false", "unique_after=false"};
+    struct run r;
+    sqlite3 *other;
+    size_t acc;
+
+    run_init(&r, rels, 1, kv, 2);
+    cr_assert_eq(run_open(&r), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(sqlite_sink_type.begin(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(write_narrow(&r, &narrow_rel, 0, 100, 0, &acc), FOUNT_OK);
+    cr_expect_eq(write_with_dup(&r, 100, 100, 30, 7, &acc), FOUNT_ERROR, "%s", r.err.msg);
+    cr_expect_eq(acc, 30);
+    other = peek_open();
+    cr_expect_eq(qi(other, "SELECT count(*) FROM items"), 130);
+    sqlite3_close(other);
+    cr_assert_eq(sqlite_sink_type.end(r.ctx, &narrow_rel, &r.err), FOUNT_OK, "%s", r.err.msg);
+    cr_assert_eq(sqlite_sink_type.flush(r.ctx, 1000, &r.err), FOUNT_OK, "%s", r.err.msg);
+    run_close(&r);
 }
