@@ -4,7 +4,7 @@
 set -euo pipefail
 FOUNT=${1:-./fount}
 cd "$(dirname "$0")/.."
-ROWS_SCALE=${BENCH_SCALE:-100}          # shop.json orders: 100,000 x scale rows
+ROWS_SCALE=${BENCH_SCALE:-300}          # shop.json orders: 100,000 x scale rows
 RSS_SCALE=${BENCH_RSS_SCALE:-1000}      # 100 million rows for the memory check
 
 summary() { # the run summary's last line: "N rows written, ... R rows/s, M MB/s, peak RSS X MiB"
