@@ -161,55 +161,11 @@ static void default_gap(struct dist *g)
 /* updates.count: a whole number, {"min": .., "max": ..}, or a distribution (clamped). */
 static int pcount(struct pctx *c, struct cdc *d, const cJSON *u, const char *path)
 {
-    const cJSON *cnt = member(u, "count");
-    char cp[PATH_MAX_LEN];
-    int64_t lo = 0, hi = 0;
-    int bad = 0;
+    int64_t lo, hi;
 
-    pjoin(cp, path, "count");
-    if (!cnt) {
-        perr(c, cp, "missing required key \"count\" (a whole number, {\"min\": .., \"max\": ..} or "
-                    "a distribution)");
+    if (pcount_spec(c, u, path, "count", CDC_MAX_UPDATES, CDC_MAX_UPDATES, &lo, &hi, &d->upd_dist,
+                    &d->upd_has_dist))
         return -1;
-    }
-    if (cJSON_IsNumber(cnt)) {
-        if (pint(c, u, path, "count", 1, &lo) != 1)
-            return -1;
-        hi = lo;
-    } else if (cJSON_IsObject(cnt)) {
-        int has_lo = pint(c, cnt, cp, "min", 0, &lo), has_hi = pint(c, cnt, cp, "max", 0, &hi);
-        if (has_lo < 0 || has_hi < 0)
-            return -1;
-        if (member(cnt, "type")) {
-            cJSON *copy = cJSON_Duplicate(cnt, 1);
-            cJSON_DeleteItemFromObjectCaseSensitive(copy, "min");
-            cJSON_DeleteItemFromObjectCaseSensitive(copy, "max");
-            bad = pdist(c, copy, cp, 0, 0, &d->upd_dist) != 0;
-            cJSON_Delete(copy);
-            d->upd_has_dist = !bad;
-            if (has_hi != 1)
-                hi = CDC_MAX_UPDATES;
-        } else {
-            static const char *const mm[] = {"min", "max", NULL};
-            if (pkeys(c, cnt, cp, mm))
-                return -1;
-            if (has_hi != 1) {
-                perr(c, cp, "give \"max\" (uniform between min and max) or a distribution with "
-                            "\"type\"");
-                return -1;
-            }
-        }
-    } else {
-        perr(c, cp, "expected a whole number or an object, got %s", ptype_name(cnt));
-        return -1;
-    }
-    if (bad)
-        return -1;
-    if (lo < 0 || hi < lo || hi > CDC_MAX_UPDATES) {
-        perr(c, cp, "bounds must satisfy 0 <= min <= max <= %d (got min %lld, max %lld)",
-             CDC_MAX_UPDATES, (long long)lo, (long long)hi);
-        return -1;
-    }
     d->upd_min = lo;
     d->upd_max = hi;
     return 0;

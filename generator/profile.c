@@ -570,16 +570,87 @@ static int pentity_count(struct pctx *c, struct entity *e, const cJSON *spec, co
     return 0; /* "per" is compiled once every entity's name is known (pentity_per) */
 }
 
+/* A count of rows per unit ("per".count, a CDC row's updates): a whole number, {"min": ..,
+ * "max": ..} (uniform), or a distribution with "type" and optional min/max clamps. Without a
+ * max a distribution is clamped at def_max; limit (0: none) caps max. Fills *lo, *hi and, for a
+ * distribution, d and *has_dist. Returns 0, or -1 when reported. */
+int pcount_spec(struct pctx *c, const cJSON *obj, const char *path, const char *key,
+                int64_t def_max, int64_t limit, int64_t *lo, int64_t *hi, struct dist *d,
+                int *has_dist)
+{
+    const cJSON *cnt = member(obj, key);
+    char cp[PATH_MAX_LEN];
+    int has_lo, has_hi;
+
+    pjoin(cp, path, key);
+    *lo = 0;
+    *hi = def_max;
+    *has_dist = 0;
+    if (!cnt) {
+        perr(c, cp, "missing required key \"%s\" (a whole number, {\"min\": .., \"max\": ..} "
+                    "or a distribution)", key);
+        return -1;
+    }
+    if (cJSON_IsNumber(cnt)) {
+        if (pint(c, obj, path, key, 1, lo) != 1)
+            return -1;
+        if (*lo < 0) {
+            perr(c, cp, "must be >= 0 (got %lld)", (long long)*lo);
+            return -1;
+        }
+        *hi = *lo;
+    } else if (!cJSON_IsObject(cnt)) {
+        perr(c, cp, "expected a whole number or an object, got %s", ptype_name(cnt));
+        return -1;
+    } else {
+        int64_t a = 0, b = 0;
+        has_lo = pint(c, cnt, cp, "min", 0, &a);
+        has_hi = pint(c, cnt, cp, "max", 0, &b);
+        if (has_lo < 0 || has_hi < 0)
+            return -1;
+        if (member(cnt, "type")) {
+            cJSON *copy = cJSON_Duplicate(cnt, 1);
+            int bad;
+            cJSON_DeleteItemFromObjectCaseSensitive(copy, "min");
+            cJSON_DeleteItemFromObjectCaseSensitive(copy, "max");
+            bad = pdist(c, copy, cp, 0, has_hi ? (double)(b - (has_lo ? a : 0) + 1) : 0, d) != 0;
+            cJSON_Delete(copy);
+            if (bad)
+                return -1;
+            *has_dist = 1;
+        } else {
+            static const char *const mm[] = {"min", "max", NULL};
+            if (pkeys(c, cnt, cp, mm))
+                return -1;
+            if (has_hi != 1) {
+                perr(c, cp, "give \"max\" (uniform between min and max) or a distribution "
+                            "with \"type\"");
+                return -1;
+            }
+        }
+        if (has_lo == 1)
+            *lo = a;
+        if (has_hi == 1)
+            *hi = b;
+    }
+    if (*lo < 0 || *hi < *lo || (limit && *hi > limit)) {
+        if (limit)
+            perr(c, cp, "bounds must satisfy 0 <= min <= max <= %lld (got min %lld, max %lld)",
+                 (long long)limit, (long long)*lo, (long long)*hi);
+        else
+            perr(c, cp, "bounds must satisfy 0 <= min <= max (got min %lld, max %lld)",
+                 (long long)*lo, (long long)*hi);
+        return -1;
+    }
+    return 0;
+}
+
 static int pentity_per(struct pctx *c, struct entity *e, const cJSON *per, const char *path)
 {
     static const char *const keys[] = {"entity", "count", NULL};
-    static const char *const ckeys_extra[] = {"min", "max"};
     const char *pname = NULL;
-    const cJSON *cnt;
-    char p[PATH_MAX_LEN], cp[PATH_MAX_LEN];
-    int64_t v;
+    char p[PATH_MAX_LEN];
 
-    (void)ckeys_extra;
     if (!cJSON_IsObject(per)) {
         perr(c, path, "expected an object {\"entity\": \"parent\", \"count\": ...}");
         return -1;
@@ -600,64 +671,8 @@ static int pentity_per(struct pctx *c, struct entity *e, const cJSON *per, const
         return -1;
     }
     e->per_key = fount_key(c->plan->seed, e->name, "", "per");
-    e->per_min = 0;
-    e->per_max = 1000000;
-    pjoin(cp, path, "count");
-    cnt = member(per, "count");
-    if (!cnt) {
-        perr(c, cp, "missing required key \"count\" (a whole number, {\"min\": .., \"max\": ..} "
-                    "or a distribution)");
-        return -1;
-    }
-    if (cJSON_IsNumber(cnt)) {
-        if (pint(c, per, path, "count", 1, &v) != 1)
-            return -1;
-        if (v < 0) {
-            perr(c, cp, "must be >= 0 (got %lld)", (long long)v);
-            return -1;
-        }
-        e->per_min = e->per_max = v;
-        return 0;
-    }
-    if (!cJSON_IsObject(cnt)) {
-        perr(c, cp, "expected a whole number or an object, got %s", ptype_name(cnt));
-        return -1;
-    }
-    {
-        int bad = 0;
-        int64_t lo = 0, hi = 0;
-        int has_lo = pint(c, cnt, cp, "min", 0, &lo), has_hi = pint(c, cnt, cp, "max", 0, &hi);
-        if (has_lo < 0 || has_hi < 0)
-            return -1;
-        if (member(cnt, "type")) {
-            cJSON *copy = cJSON_Duplicate(cnt, 1);
-            cJSON_DeleteItemFromObjectCaseSensitive(copy, "min");
-            cJSON_DeleteItemFromObjectCaseSensitive(copy, "max");
-            bad = pdist(c, copy, cp, 0, has_hi ? (double)(hi - (has_lo ? lo : 0) + 1) : 0,
-                        &e->per_dist) != 0;
-            cJSON_Delete(copy);
-            e->per_has_dist = !bad;
-        } else {
-            static const char *const mm[] = {"min", "max", NULL};
-            if (pkeys(c, cnt, cp, mm))
-                return -1;
-            if (has_hi != 1) {
-                perr(c, cp, "give \"max\" (uniform between min and max) or a distribution "
-                            "with \"type\"");
-                return -1;
-            }
-        }
-        if (has_lo == 1)
-            e->per_min = lo;
-        if (has_hi == 1)
-            e->per_max = hi;
-        if (e->per_min < 0 || e->per_max < e->per_min) {
-            perr(c, cp, "bounds must satisfy 0 <= min <= max (got min %lld, max %lld)",
-                 (long long)e->per_min, (long long)e->per_max);
-            return -1;
-        }
-        return bad ? -1 : 0;
-    }
+    return pcount_spec(c, per, path, "count", 1000000, 0, &e->per_min, &e->per_max,
+                       &e->per_dist, &e->per_has_dist);
 }
 
 static void pentity_indexes(struct pctx *c, struct entity *e, const cJSON *idx, const char *path)

@@ -54,6 +54,10 @@ int pint(struct pctx *c, const cJSON *obj, const char *path, const char *key, in
 int pstr(struct pctx *c, const cJSON *obj, const char *path, const char *key, int required,
          const char **out);
 int pbool(struct pctx *c, const cJSON *obj, const char *path, const char *key, int *out);
+/* A count per unit: a whole number, {"min", "max"}, or a distribution (profile.c). */
+int pcount_spec(struct pctx *c, const cJSON *obj, const char *path, const char *key,
+                int64_t def_max, int64_t limit, int64_t *lo, int64_t *hi, struct dist *d,
+                int *has_dist);
 /* A duration: "500ms", "30s", "1h30m", or a number of seconds; into microseconds. */
 int pdur(struct pctx *c, const cJSON *obj, const char *path, const char *key, int required,
          int64_t *out);
