@@ -59,6 +59,13 @@ int schema_create_table(enum fount_dialect d, const struct fount_relation *rel, 
 /* CREATE INDEX for cols ("a" or "a,b") of a relation, named <table>_<cols>_idx. Appends. */
 int schema_create_index(enum fount_dialect d, const struct fount_relation *rel, const char *cols,
                         struct buf *out);
+/* CREATE TABLE for a database that may already hold some tables: a foreign key whose target is
+ * neither among the run's relations nor in the database (exists() returns 1 or 0, -1 on error,
+ * which it reports) is left out, so that --only orders into an empty database works. Appends. */
+int schema_create_table_for(enum fount_dialect d, const struct fount_relation *rel,
+                            const struct fount_relation *const *rels, size_t nrels,
+                            int (*exists)(void *ctx, const char *table, struct fount_err *err),
+                            void *ctx, struct buf *out, struct fount_err *err);
 /* The SQL type of a column in a dialect ("BIGINT", "NUMERIC(12,2)", "TEXT", ...). */
 const char *schema_type(enum fount_dialect d, const struct fount_column *c, char *tmp, size_t tmplen);
 

@@ -582,42 +582,30 @@ static size_t my_rel_index(const struct my_sink *s, const char *name)
     return (size_t)-1;
 }
 
+static int my_exists_cb(void *ctx, const char *table, struct fount_err *err)
+{
+    return my_exists(ctx, table, err);
+}
+
 /* CREATE TABLE with the table's character set and collation, leaving out a foreign key whose
- * target table is neither part of this run nor in the database (--only orders into an empty
- * database): the table could not be created otherwise. */
+ * target is neither in the run nor in the database (schema_create_table_for). */
 static int my_create(struct my_sink *s, const struct fount_relation *rel, struct fount_err *err)
 {
-    struct fount_column *cols = xcalloc(rel->ncols + 1, sizeof *cols);
-    struct fount_relation r2 = *rel;
-    size_t j;
+    struct buf ddl; /* not s->tmp: my_exists builds its query there */
     int rc = -1;
 
-    memcpy(cols, rel->cols, rel->ncols * sizeof *cols);
-    for (j = 0; j < rel->ncols; j++) {
-        int e;
-        if (!cols[j].ref_table || strcmp(cols[j].ref_table, rel->name) == 0 ||
-            my_rel_index(s, cols[j].ref_table) != (size_t)-1)
-            continue;
-        e = my_exists(s, cols[j].ref_table, err);
-        if (e < 0)
-            goto out;
-        if (!e)
-            cols[j].ref_table = cols[j].ref_column = NULL;
-    }
-    r2.cols = cols;
-    buf_reset(&s->tmp);
-    if (schema_create_table(DIALECT_MYSQL, &r2, &s->tmp))
+    buf_init(&ddl, 16u << 20);
+    if (schema_create_table_for(DIALECT_MYSQL, rel, s->a->rels, s->a->nrels, my_exists_cb, s,
+                                &ddl, err))
         goto out;
     /* drop the ";\n" after ")", so that the table options can follow */
-    while (s->tmp.len && (s->tmp.data[s->tmp.len - 1] == ';' ||
-                          s->tmp.data[s->tmp.len - 1] == '\n'))
-        s->tmp.len--;
-    if (buf_printf(&s->tmp, " DEFAULT CHARSET=utf8mb4 COLLATE=%s", s->collation) ||
-        !my_cstr(&s->tmp))
+    while (ddl.len && (ddl.data[ddl.len - 1] == ';' || ddl.data[ddl.len - 1] == '\n'))
+        ddl.len--;
+    if (buf_printf(&ddl, " DEFAULT CHARSET=utf8mb4 COLLATE=%s", s->collation) || !my_cstr(&ddl))
         goto out;
-    rc = my_query(s, s->tmp.data, err, "CREATE TABLE");
+    rc = my_query(s, ddl.data, err, "CREATE TABLE");
 out:
-    free(cols);
+    buf_free(&ddl);
     return rc;
 }
 

@@ -704,34 +704,24 @@ out:
 
 /* ---------------------------------------------------------------- relations */
 
-/* CREATE TABLE, leaving out a foreign key whose target table is neither part of this run nor
- * in the database (--only orders into an empty database): it could not be created otherwise. */
+static int pg_exists_cb(void *ctx, const char *table, struct fount_err *err)
+{
+    return pg_exists(ctx, table, err);
+}
+
+/* CREATE TABLE, leaving out a foreign key whose target is neither in the run nor in the database
+ * (schema_create_table_for). */
 static int pg_create(struct pg_sink *s, const struct fount_relation *rel, struct fount_err *err)
 {
-    struct fount_column *cols = xcalloc(rel->ncols + 1, sizeof *cols);
-    struct fount_relation r2 = *rel;
-    size_t j;
+    struct buf ddl; /* not s->tmp: pg_exists builds its query there */
     int rc = -1;
 
-    memcpy(cols, rel->cols, rel->ncols * sizeof *cols);
-    for (j = 0; j < rel->ncols; j++) {
-        int e;
-        if (!cols[j].ref_table || strcmp(cols[j].ref_table, rel->name) == 0 ||
-            pg_rel_index(s, cols[j].ref_table) != (size_t)-1)
-            continue;
-        e = pg_exists(s, cols[j].ref_table, err);
-        if (e < 0)
-            goto out;
-        if (!e)
-            cols[j].ref_table = cols[j].ref_column = NULL;
-    }
-    r2.cols = cols;
-    buf_reset(&s->tmp);
-    if (schema_create_table(DIALECT_POSTGRES, &r2, &s->tmp) || !pg_cstr(&s->tmp))
-        goto out;
-    rc = pg_cmd(s, s->tmp.data, err, "CREATE TABLE");
-out:
-    free(cols);
+    buf_init(&ddl, 16u << 20);
+    if (!schema_create_table_for(DIALECT_POSTGRES, rel, s->a->rels, s->a->nrels, pg_exists_cb, s,
+                                 &ddl, err) &&
+        pg_cstr(&ddl))
+        rc = pg_cmd(s, ddl.data, err, "CREATE TABLE");
+    buf_free(&ddl);
     return rc;
 }
 

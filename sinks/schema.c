@@ -1,7 +1,9 @@
-/* schema.c: DDL beyond CREATE TABLE: the secondary indexes a profile asks for. */
+/* schema.c: DDL beyond CREATE TABLE: the secondary indexes a profile asks for, and CREATE TABLE
+ * for a database that may lack a foreign key's target. */
 #include "format.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 int schema_create_index(enum fount_dialect d, const struct fount_relation *rel, const char *cols,
                         struct buf *out)
@@ -34,4 +36,40 @@ int schema_create_index(enum fount_dialect d, const struct fount_relation *rel, 
     }
     rc |= buf_puts(out, ");\n");
     return rc ? -1 : 0;
+}
+
+int schema_create_table_for(enum fount_dialect d, const struct fount_relation *rel,
+                            const struct fount_relation *const *rels, size_t nrels,
+                            int (*exists)(void *ctx, const char *table, struct fount_err *err),
+                            void *ctx, struct buf *out, struct fount_err *err)
+{
+    struct fount_column *cols = xcalloc(rel->ncols + 1, sizeof *cols);
+    struct fount_relation r2 = *rel;
+    size_t i, j;
+    int rc = -1;
+
+    memcpy(cols, rel->cols, rel->ncols * sizeof *cols);
+    for (j = 0; j < rel->ncols; j++) {
+        int in_run = 0, e;
+        if (!cols[j].ref_table || strcmp(cols[j].ref_table, rel->name) == 0)
+            continue;
+        for (i = 0; i < nrels && !in_run; i++)
+            in_run = strcmp(rels[i]->name, cols[j].ref_table) == 0;
+        if (in_run)
+            continue;
+        e = exists(ctx, cols[j].ref_table, err);
+        if (e < 0)
+            goto out;
+        if (!e)
+            cols[j].ref_table = cols[j].ref_column = NULL;
+    }
+    r2.cols = cols;
+    if (schema_create_table(d, &r2, out)) {
+        fount_err_set(err, "CREATE TABLE %s does not fit its buffer", rel->name);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(cols);
+    return rc;
 }
