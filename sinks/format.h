@@ -66,6 +66,16 @@ int schema_create_table_for(enum fount_dialect d, const struct fount_relation *r
                             const struct fount_relation *const *rels, size_t nrels,
                             int (*exists)(void *ctx, const char *table, struct fount_err *err),
                             void *ctx, struct buf *out, struct fount_err *err);
+/* After a connection was lost while a batch committed, whether the batch is in the table. The
+ * column that tells on its own: a one-column primary key, else a unique NOT NULL column (integer,
+ * string, UUID or decimal), or -1. schema_landed_sql() appends the probe, SELECT COUNT(*) of the
+ * rows holding the batch's first key (or of the whole table when there is no such column);
+ * schema_landed() reads its answer: 1 landed, 0 not, -1 neither (err says why). held: the rows
+ * the table held before the batch (needed only without a key column). */
+int schema_key_col(const struct fount_relation *rel);
+int schema_landed_sql(enum fount_dialect d, const struct fount_batch *b, struct buf *out);
+int schema_landed(const struct fount_batch *b, uint64_t count, uint64_t held,
+                  struct fount_err *err);
 /* The SQL type of a column in a dialect ("BIGINT", "NUMERIC(12,2)", "TEXT", ...). */
 const char *schema_type(enum fount_dialect d, const struct fount_column *c, char *tmp, size_t tmplen);
 

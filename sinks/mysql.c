@@ -54,6 +54,9 @@ struct my_sink {
     unsigned char *created;     /* per a->rels: this run creates (or recreated) the table */
     const struct fount_relation *rel;
     int rel_ok;                 /* a batch of the current relation has committed       */
+    int unsure;                 /* the connection was lost during the last batch: it may
+                                   have committed (schema_landed() tells, on the retry)  */
+    uint64_t held;              /* rows of the current relation in its table            */
     struct buf load_sql;        /* LOAD DATA ... or INSERT ... for the current relation */
     struct buf tmp;
     const char *in_data;        /* the LOCAL INFILE handler's source                    */
@@ -644,6 +647,9 @@ static int my_load_sql(struct my_sink *s, const struct fount_relation *rel)
     return buf_puts(&s->load_sql, ")") || !my_cstr(&s->load_sql) ? -1 : 0;
 }
 
+static int my_existing_rows(void *ctx, const struct fount_relation *rel, uint64_t *n,
+                            struct fount_err *err);
+
 static int my_begin(void *ctx, const struct fount_relation *rel, struct fount_err *err)
 {
     struct my_sink *s = ctx;
@@ -651,9 +657,15 @@ static int my_begin(void *ctx, const struct fount_relation *rel, struct fount_er
 
     s->rel = rel;
     s->rel_ok = 0;
+    s->unsure = 0;
+    s->held = 0;
     my_stmt_free(&s->full);
     my_stmt_free(&s->tail);
     if (i != (size_t)-1 && s->created[i] && my_create(s, rel, err))
+        return FOUNT_FATAL;
+    /* Without a key column, telling whether an unanswered commit landed means counting rows. */
+    if ((i == (size_t)-1 || !s->created[i]) && schema_key_col(rel) < 0 &&
+        my_existing_rows(s, rel, &s->held, err))
         return FOUNT_FATAL;
     if (my_load_sql(s, rel)) {
         fount_err_set(err, "statement too long");
@@ -779,6 +791,7 @@ static int my_fail(struct my_sink *s, unsigned e, const char *msg, const struct 
     if (my_lost(e)) {
         struct fount_err e2;
         int rc = my_connect(s, &e2);
+        s->unsure = 1;
         fount_err_set(err, "connection lost%s: %s", rc == FOUNT_OK ? " (reconnected)" : "", m);
         return FOUNT_RETRY;
     }
@@ -987,6 +1000,37 @@ static int my_insert(struct my_sink *s, const struct fount_batch *b, struct foun
     return FOUNT_OK;
 }
 
+/* Whether the batch whose connection was lost is in the table: 1 yes, 0 no (send it), -1 neither
+ * (err says why), -2 the connection went again (retry). Clears s->unsure once it knows. */
+static int my_landed(struct my_sink *s, const struct fount_batch *b, struct fount_err *err)
+{
+    MYSQL_RES *r;
+    MYSQL_ROW row;
+    uint64_t n = 0;
+    int rc;
+
+    buf_reset(&s->tmp);
+    if (schema_landed_sql(DIALECT_MYSQL, b, &s->tmp) || !my_cstr(&s->tmp)) {
+        fount_err_set(err, "statement too long");
+        return -1;
+    }
+    if (mysql_query(s->conn, s->tmp.data) || !(r = mysql_store_result(s->conn))) {
+        unsigned e = mysql_errno(s->conn);
+        fount_err_set(err, "after a lost connection, asking whether the batch committed: %s",
+                      mysql_error(s->conn));
+        if (my_lost(e))
+            my_connect(s, &(struct fount_err){0});
+        return my_lost(e) ? -2 : -1;
+    }
+    if ((row = mysql_fetch_row(r)) && row[0])
+        n = strtoull(row[0], NULL, 10);
+    mysql_free_result(r);
+    mysql_commit(s->conn); /* end the read's transaction */
+    if ((rc = schema_landed(b, n, s->held, err)) >= 0)
+        s->unsure = 0;
+    return rc;
+}
+
 static int my_write(void *ctx, const struct fount_batch *b, size_t *accepted,
                     struct fount_err *err)
 {
@@ -1003,13 +1047,20 @@ static int my_write(void *ctx, const struct fount_batch *b, size_t *accepted,
             return FOUNT_RETRY;
         }
     }
+    if (s->unsure && (rc = my_landed(s, b, err)) != 0) {
+        if (rc < 0)
+            return rc == -1 ? FOUNT_FATAL : FOUNT_RETRY;
+        goto landed; /* committed before the connection went: not sent again */
+    }
     rc = s->method == MY_INFILE ? my_load(s, b, err) : my_insert(s, b, err);
     if (rc != FOUNT_OK)
         return rc;
     if (mysql_commit(s->conn))
         return my_fail(s, mysql_errno(s->conn), mysql_error(s->conn), b, b->first_row, b->nrows,
                        err);
+landed:
     s->rel_ok = 1;
+    s->held += b->nrows;
     *accepted = b->nrows;
     return FOUNT_OK;
 }

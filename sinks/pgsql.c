@@ -30,6 +30,9 @@ struct pg_sink {
     unsigned char *created;     /* per a->rels: this run creates (or recreated) the table */
     const struct fount_relation *rel; /* the relation being loaded                         */
     int rel_ok;                 /* a batch of it has committed                            */
+    int unsure;                 /* the connection was lost during the last batch: it may
+                                   have committed (schema_landed() tells, on the retry)    */
+    uint64_t held;              /* rows of the current relation in its table              */
     struct buf copy_sql;        /* COPY "t" ("a","b") FROM STDIN                         */
     struct buf tmp;             /* statements, and the encoding of resent sub-batches     */
 };
@@ -725,6 +728,9 @@ static int pg_create(struct pg_sink *s, const struct fount_relation *rel, struct
     return rc;
 }
 
+static int pg_existing_rows(void *ctx, const struct fount_relation *rel, uint64_t *n,
+                            struct fount_err *err);
+
 static int pg_begin(void *ctx, const struct fount_relation *rel, struct fount_err *err)
 {
     struct pg_sink *s = ctx;
@@ -732,7 +738,13 @@ static int pg_begin(void *ctx, const struct fount_relation *rel, struct fount_er
 
     s->rel = rel;
     s->rel_ok = 0;
+    s->unsure = 0;
+    s->held = 0;
     if (i != (size_t)-1 && s->created[i] && pg_create(s, rel, err))
+        return FOUNT_FATAL;
+    /* Without a key column, telling whether an unanswered commit landed means counting rows. */
+    if ((i == (size_t)-1 || !s->created[i]) && schema_key_col(rel) < 0 &&
+        pg_existing_rows(s, rel, &s->held, err))
         return FOUNT_FATAL;
     buf_reset(&s->copy_sql);
     if (buf_puts(&s->copy_sql, "COPY ") ||
@@ -783,6 +795,7 @@ static int pg_classify(struct pg_sink *s, const PGresult *r, const struct fount_
     if (PQstatus(s->conn) == CONNECTION_BAD || (st && !strncmp(st, "08", 2)) ||
         (st && !strncmp(st, "57P0", 4))) { /* admin or crash shutdown: the session is gone */
         snprintf(m, sizeof m, "%s", err->msg);
+        s->unsure = 1;
         PQreset(s->conn);
         if (PQstatus(s->conn) == CONNECTION_OK && pg_session(s, err) == 0)
             fount_err_set(err, "connection lost (reconnected): %s", m);
@@ -805,6 +818,32 @@ static int pg_classify(struct pg_sink *s, const PGresult *r, const struct fount_
     return FOUNT_FATAL;
 }
 
+/* Whether the batch whose connection was lost is in the table: 1 yes, 0 no (send it), -1 neither
+ * (err says why), -2 the connection went again (retry). Clears s->unsure once it knows. */
+static int pg_landed(struct pg_sink *s, const struct fount_batch *b, struct fount_err *err)
+{
+    PGresult *r;
+    uint64_t n;
+    int rc;
+
+    buf_reset(&s->tmp);
+    if (schema_landed_sql(DIALECT_POSTGRES, b, &s->tmp) || !pg_cstr(&s->tmp)) {
+        fount_err_set(err, "statement too long");
+        return -1;
+    }
+    if (!(r = pg_exec(s, s->tmp.data, PGRES_TUPLES_OK, err,
+                      "after a lost connection, asking whether the batch committed"))) {
+        if (PQstatus(s->conn) != CONNECTION_OK)
+            return -2; /* reset on the next attempt */
+        return -1;
+    }
+    n = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    if ((rc = schema_landed(b, n, s->held, err)) >= 0)
+        s->unsure = 0;
+    return rc;
+}
+
 static int pg_write(void *ctx, const struct fount_batch *b, size_t *accepted,
                     struct fount_err *err)
 {
@@ -825,6 +864,14 @@ static int pg_write(void *ctx, const struct fount_batch *b, size_t *accepted,
             fount_err_set(err, "reconnecting: %s", m);
             return FOUNT_RETRY;
         }
+    }
+    if (s->unsure && (rc = pg_landed(s, b, err)) != 0) {
+        if (rc < 0)
+            return rc == -1 ? FOUNT_FATAL : FOUNT_RETRY;
+        s->rel_ok = 1; /* committed before the connection went: not sent again */
+        s->held += b->nrows;
+        *accepted = b->nrows;
+        return FOUNT_OK;
     }
     if (!data) { /* a resent sub-batch carries no bytes */
         buf_reset(&s->tmp);
@@ -858,6 +905,7 @@ static int pg_write(void *ctx, const struct fount_batch *b, size_t *accepted,
         PQclear(r);
     if (rc == FOUNT_OK) {
         s->rel_ok = 1;
+        s->held += b->nrows;
         *accepted = b->nrows;
     }
     return rc;

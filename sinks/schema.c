@@ -73,3 +73,68 @@ out:
     free(cols);
     return rc;
 }
+
+/* ---------------------------------------------------------------- batches whose commit went
+ * unanswered. A connection lost while the server commits leaves the client not knowing whether
+ * the batch is in the table. Resending blindly would duplicate it (or fail on the primary key),
+ * dropping it would undercount: the sink asks the table instead. A batch is one transaction, so
+ * its first row tells for all of it. */
+
+int schema_key_col(const struct fount_relation *rel)
+{
+    size_t j, npk = 0;
+    int pk = -1, uq = -1;
+
+    for (j = 0; j < rel->ncols; j++) {
+        const struct fount_column *c = &rel->cols[j];
+        int typed = c->type == FV_INT || c->type == FV_STRING || c->type == FV_UUID ||
+                    c->type == FV_DECIMAL;
+        if (c->primary_key) {
+            npk++;
+            if (typed)
+                pk = (int)j;
+        } else if (c->unique && !c->nullable && typed && uq < 0) {
+            uq = (int)j;
+        }
+    }
+    return npk == 1 && pk >= 0 ? pk : uq;
+}
+
+int schema_landed_sql(enum fount_dialect d, const struct fount_batch *b, struct buf *out)
+{
+    const struct fount_relation *rel = b->rel;
+    int k = schema_key_col(rel), rc = 0;
+    char text[FMT_DECIMAL_MAX + FMT_UUID_MAX];
+
+    rc |= buf_puts(out, "SELECT COUNT(*) FROM ");
+    rc |= sql_quote_ident(d, rel->name, out);
+    if (k >= 0 && b->nrows && b->vals[k].type != FV_NULL) {
+        const struct fount_value *v = &b->vals[k];
+        rc |= buf_puts(out, " WHERE ");
+        rc |= sql_quote_ident(d, rel->cols[k].name, out);
+        rc |= buf_puts(out, " = ");
+        if (v->type == FV_STRING)
+            rc |= sql_quote_string(d, v->v.s, v->len, out);
+        else
+            rc |= sql_quote_string(d, text, fmt_value(text, sizeof text, v, &rel->cols[k]), out);
+    }
+    return rc ? -1 : 0;
+}
+
+int schema_landed(const struct fount_batch *b, uint64_t count, uint64_t held,
+                  struct fount_err *err)
+{
+    int k = schema_key_col(b->rel);
+
+    if (k >= 0 && b->nrows && b->vals[k].type != FV_NULL)
+        return count > 0;
+    if (count == held + b->nrows)
+        return 1;
+    if (count == held)
+        return 0;
+    fount_err_set(err, "the connection was lost while a batch of %zu rows was committing, and "
+                  "%s now holds %llu rows where %llu or %llu were expected (another writer?)",
+                  b->nrows, b->rel->name, (unsigned long long)count, (unsigned long long)held,
+                  (unsigned long long)(held + b->nrows));
+    return -1;
+}

@@ -698,3 +698,82 @@ Test(schema, create_table)
         buf_free(&out);
     }
 }
+
+/* ---------------------------------------------------------------- unanswered commits */
+
+Test(schema, landed_probe)
+{
+    static const struct fount_column pk_int[] = {
+        {.name = "id", .type = FV_INT, .primary_key = 1}, {.name = "v", .type = FV_STRING}};
+    static const struct fount_column two_pk[] = {
+        {.name = "a", .type = FV_INT, .primary_key = 1},
+        {.name = "b", .type = FV_INT, .primary_key = 1},
+        {.name = "email", .type = FV_STRING, .unique = 1}};
+    static const struct fount_column unique_ts[] = {
+        {.name = "at", .type = FV_TIMESTAMP, .unique = 1},
+        {.name = "n", .type = FV_INT, .unique = 1, .nullable = 1}};
+    struct fount_relation r1 = {.name = "orders", .ncols = 2, .cols = pk_int};
+    struct fount_relation r2 = {.name = "o'k", .ncols = 3, .cols = two_pk};
+    struct fount_relation r3 = {.name = "ev", .ncols = 2, .cols = unique_ts};
+    struct fount_value v1[] = {vint(4097), vstr("x"), vint(4098), vstr("y")};
+    struct fount_value v2[] = {vint(1), vint(2), vstr("O'Brien@x")};
+    struct fount_value v3[] = {vtyped(FV_TIMESTAMP, 0), vint(3)};
+    struct fount_batch b1 = {.rel = &r1, .nrows = 2, .vals = v1};
+    struct fount_batch b2 = {.rel = &r2, .nrows = 1, .vals = v2};
+    struct fount_batch b3 = {.rel = &r3, .nrows = 1, .vals = v3};
+    const struct {
+        const struct fount_batch *b;
+        enum fount_dialect d;
+        int key;
+        const char *sql;
+    } cases[] = {
+        {&b1, DIALECT_POSTGRES, 0, "SELECT COUNT(*) FROM \"orders\" WHERE \"id\" = '4097'"},
+        {&b1, DIALECT_MYSQL, 0, "SELECT COUNT(*) FROM `orders` WHERE `id` = '4097'"},
+        /* two primary key columns: the NOT NULL unique column tells instead */
+        {&b2, DIALECT_MYSQL, 2, "SELECT COUNT(*) FROM `o'k` WHERE `email` = 'O''Brien@x'"},
+        /* a timestamp, and a nullable column: neither tells; the whole table is counted */
+        {&b3, DIALECT_POSTGRES, -1, "SELECT COUNT(*) FROM \"ev\""},
+    };
+    size_t i;
+
+    for (i = 0; i < NELEM(cases); i++) {
+        struct buf out;
+        buf_init(&out, 1024);
+        cr_expect_eq(schema_key_col(cases[i].b->rel), cases[i].key, "case %zu", i);
+        cr_assert_eq(schema_landed_sql(cases[i].d, cases[i].b, &out), 0);
+        cr_expect_eq(out.len, strlen(cases[i].sql), "case %zu: %.*s", i, (int)out.len, out.data);
+        cr_expect_eq(memcmp(out.data, cases[i].sql, out.len), 0, "case %zu: %.*s", i,
+                     (int)out.len, out.data);
+        buf_free(&out);
+    }
+}
+
+Test(schema, landed_answer)
+{
+    static const struct fount_column pk_int[] = {{.name = "id", .type = FV_INT, .primary_key = 1}};
+    static const struct fount_column none[] = {{.name = "v", .type = FV_DOUBLE}};
+    struct fount_relation keyed = {.name = "k", .ncols = 1, .cols = pk_int};
+    struct fount_relation bare = {.name = "b", .ncols = 1, .cols = none};
+    struct fount_value vals[] = {vint(1), vint(2), vint(3)};
+    struct fount_batch bk = {.rel = &keyed, .nrows = 3, .vals = vals};
+    struct fount_batch bb = {.rel = &bare, .nrows = 3, .vals = vals};
+    struct fount_err err = {0};
+    static const struct {
+        int keyed;
+        uint64_t count, held;
+        int want;
+    } cases[] = {
+        {1, 1, 100, 1},  /* the first key is there: the whole batch is (one transaction) */
+        {1, 0, 100, 0},
+        {0, 103, 100, 1}, /* without a key: the count before plus the batch */
+        {0, 100, 100, 0},
+        {0, 101, 100, -1}, /* neither: somebody else writes to the table */
+    };
+    size_t i;
+
+    for (i = 0; i < NELEM(cases); i++)
+        cr_expect_eq(schema_landed(cases[i].keyed ? &bk : &bb, cases[i].count, cases[i].held, &err),
+                     cases[i].want, "case %zu", i);
+    cr_expect(strstr(err.msg, "b now holds 101 rows where 100 or 103 were expected") != NULL, "%s",
+              err.msg);
+}
