@@ -14,6 +14,7 @@
 #include "fault.h"
 #include "gen.h"
 #include "lifecycle.h"
+#include "outcome.h"
 #include "profile.h"
 #include "runner.h"
 
@@ -579,9 +580,13 @@ static int cmd_run(struct cli *c)
     args.shard_n = n;
     args.rels = rels;
     args.nrels = nrels;
+    args.outcomes = outcomes_new(p);
+    args.outcomes->show_latency = st->reports_latency || c->pace_realtime;
+    args.profile_cfg = plan_sink_cfg(p, st->name);
     snprintf(label, sizeof label, "%s.0", st->name);
     if (broken_payloads_refused(p, st, &args) || unordered_pace_refused(p, c, only, nonly)) {
         rc = EXIT_USAGE;
+        outcomes_free(args.outcomes);
         free(rels);
         free(only);
         plan_free(p);
@@ -618,6 +623,7 @@ static int cmd_run(struct cli *c)
     ro.pace_realtime = c->pace_realtime;
     ro.speed = c->speed > 0 ? c->speed : 1;
     ro.sink_label = label;
+    ro.outcomes = args.outcomes;
     rc = runner_run(p, st, ctx, &ro, &res);
     st->close(ctx);
     if (!c->quiet || rc)
@@ -628,6 +634,7 @@ static int cmd_run(struct cli *c)
         rc = EXIT_FAILED;
     free(res.rel);
 out_ctx:
+    outcomes_free(args.outcomes);
     sink_free_opts(st, ctx);
     free(ctx);
     free(rels);

@@ -4,6 +4,8 @@
  * block), never per-row state. */
 #include "plan.h"
 
+#include <cjson/cJSON.h>
+
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -465,6 +467,11 @@ static void field_free(struct field *f)
         gen_ext_free(f->ext);
 }
 
+const struct cJSON *plan_sink_cfg(const struct plan *p, const char *sink_name)
+{
+    return p->sinks_cfg ? cJSON_GetObjectItemCaseSensitive(p->sinks_cfg, sink_name) : NULL;
+}
+
 void plan_free(struct plan *p)
 {
     size_t i, j;
@@ -494,5 +501,6 @@ void plan_free(struct plan *p)
     free(p->write_order);
     free(p->path);
     gen_ext_locale_free(p->locale);
+    cJSON_Delete(p->sinks_cfg);
     free(p);
 }

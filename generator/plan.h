@@ -172,7 +172,11 @@ struct plan {
     int64_t duration_override; /* --duration for every stream (0: the profile's) */
     uint64_t events_override;  /* --events for every stream (0: the profile's)   */
     struct ext_locale *locale;  /* the profile's default locale mix (value library), or NULL */
+    struct cJSON *sinks_cfg;    /* the profile's "sinks" object (checked), or NULL        */
 };
+
+/* The profile's settings for a sink type ("sinks": {"<name>": {...}}), or NULL. */
+const struct cJSON *plan_sink_cfg(const struct plan *p, const char *sink_name);
 
 /* Chunks of an entity (after plan_prepare). */
 uint64_t plan_nchunks(const struct entity *e);

@@ -3,6 +3,8 @@
  * Leaves out: scale and per-parent counting (plan.c), which need run options. */
 #include "profile.h"
 #include "profile_priv.h"
+
+#include "../sinks/sink.h"
 #include "gen_ext.h"
 #include "series.h"
 #include "fault.h"
@@ -1228,10 +1230,60 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
         order_entities(c);
 }
 
+/* "sinks": {"<sink>": {...}}: settings for a sink type, which checks them itself (its
+ * check_profile) with the relations known; kept for the run (plan_sink_cfg). */
+static void psinks(struct pctx *c, const cJSON *node)
+{
+    const char *cands[32], *all[32];
+    const struct fount_sink_type *const *types;
+    const cJSON *it;
+    size_t n, i, nc = 0, na = 0;
+    char path[PATH_MAX_LEN], hint[128];
+
+    if (!cJSON_IsObject(node)) {
+        perr_val(c, "sinks", "expected an object of sink settings by sink name, such as "
+                             "{\"kafka\": {...}}, got %s", ptype_name(node));
+        return;
+    }
+    types = sink_types(&n);
+    for (i = 0; i < n && na < 32; i++) {
+        all[na++] = types[i]->name;
+        if (types[i]->check_profile)
+            cands[nc++] = types[i]->name;
+    }
+    cJSON_ArrayForEach(it, node) {
+        const struct fount_sink_type *st = sink_find(it->string);
+        pjoin(path, "sinks", it->string);
+        if (!st || !st->check_profile) {
+            size_t k, off = 0;
+            char list[256] = "";
+            for (k = 0; k < nc && off < sizeof list; k++)
+                off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", k ? ", " : "",
+                                        cands[k]);
+            suggest_hint(hint, sizeof hint, it->string, all, na);
+            if (st)
+                perr(c, path, "the sink \"%s\" takes no settings from the profile (sinks that "
+                              "do: %s)", it->string, nc ? list : "none");
+            else
+                perr(c, path, "no sink is named \"%s\"%s (sinks that take settings from the "
+                              "profile: %s)", it->string, hint, nc ? list : "none");
+            continue;
+        }
+        if (!cJSON_IsObject(it)) {
+            perr_val(c, path, "expected an object of %s settings, got %s", it->string,
+                     ptype_name(it));
+            continue;
+        }
+        st->check_profile(c, it, path);
+    }
+    if (!c->nerrs)
+        c->plan->sinks_cfg = cJSON_Duplicate(node, 1);
+}
+
 static void pcompile(struct pctx *c, const cJSON *root)
 {
     static const char *const keys[] = {"seed", "description", "locale", "entities", "streams",
-                                       "series", NULL};
+                                       "series", "sinks", NULL};
     static const char *const names[] = {"entities", "streams", "series"};
     const cJSON *sec[3];
     int64_t seed = 0;
@@ -1262,6 +1314,8 @@ static void pcompile(struct pctx *c, const cJSON *root)
             return;
         }
     pentities(c, sec, names, 3);
+    if (member(root, "sinks"))
+        psinks(c, member(root, "sinks"));
 }
 
 static void flush_errors(struct pctx *c, struct buf *errors, int *nerrors)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "gen.h"
+#include "outcome.h"
 #include "stream.h"
 
 volatile sig_atomic_t fount_interrupted;
@@ -168,11 +169,14 @@ static int deliver_range(struct runner *r, const struct run_opts *o, struct slot
             sub.nbytes = 0;
             sub.first_of_relation = s->batch.first_of_relation && off == 0;
         }
+        sub.sent_ns = fount_now_ns();
         rc = r->st->write_batch(r->ctx, &sub, &acc, &err);
         if (acc > end - off)
             acc = end - off;
         if (rc == FOUNT_OK)
             acc = end - off;
+        if (!r->st->reports_latency && acc)
+            sink_latency(o->outcomes, sub.rel, (uint64_t)(fount_now_ns() - sub.sent_ns), acc);
         off += acc;
         rs->delivered += acc;
         if (rc == FOUNT_OK) {
@@ -465,6 +469,9 @@ int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
     memset(&r, 0, sizeof r);
     memset(res, 0, sizeof *res);
     res->rel = xcalloc(p->nents + 1, sizeof *res->rel);
+    res->outcomes = o->outcomes;
+    if (o->outcomes)
+        o->outcomes->rs = res->rel;
     pthread_mutex_init(&r.mu, NULL);
     pthread_cond_init(&r.cv_work, NULL);
     pthread_cond_init(&r.cv_ready, NULL);
@@ -505,6 +512,8 @@ int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
     res->elapsed = now_s() - t_start;
     getrusage(RUSAGE_SELF, &ru);
     res->peak_rss_kb = ru.ru_maxrss;
+    if (o->outcomes)
+        o->outcomes->rs = NULL; /* res->rel is the caller's from here */
     for (k = 0; k < p->nents; k++) {
         struct rel_stats *rs = &res->rel[k];
         /* Invariant 5; a breach is a bug in fount, reported rather than hidden. */
@@ -577,6 +586,7 @@ void runner_summary(const struct plan *p, const struct run_result *res, FILE *ou
                 fprintf(out, " %s %llu", fault_counter_names[k], (unsigned long long)rs->faults[k]);
         fprintf(out, "\n");
     }
+    outcomes_summary(res->outcomes, out);
     human_bytes(hb, sizeof hb, bytes);
     fprintf(out, "%llu rows written, %llu failed, %s in %.2f s: %.0f rows/s, %.1f MB/s, peak RSS "
                  "%.1f MiB%s\n",

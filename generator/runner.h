@@ -25,6 +25,7 @@ struct run_opts {
     const char *sink_label;   /* "file.0": in front of the sink's messages          */
     int pace_realtime;        /* streams leave at their event time on the wall clock */
     double speed;             /* realtime: simulated seconds per wall-clock second   */
+    struct fount_outcomes *outcomes; /* late failures and latencies (outcome.h), or NULL */
 };
 
 struct rel_stats {
@@ -41,6 +42,7 @@ struct run_result {
     int fatal;                /* the sink failed for good                           */
     int errors;               /* batches that ended in ERROR or past the retry limit */
     long peak_rss_kb;
+    const struct fount_outcomes *outcomes; /* run_opts.outcomes, for the summary          */
 };
 
 /* The chunks [c0, c1) of entity e that shard k of n makes: a contiguous slice, so the slices
@@ -52,7 +54,8 @@ void runner_shard_chunks(const struct entity *e, int k, int n, uint64_t *c0, uin
 int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
                const struct run_opts *o, struct run_result *res);
 
-/* The end-of-run summary: rows and bytes per relation, elapsed, rows/s, peak RSS. */
+/* The end-of-run summary: rows and bytes per relation, faults, failures by class and latencies
+ * (outcome.h), and last the totals line: rows, elapsed, rows/s, peak RSS. */
 void runner_summary(const struct plan *p, const struct run_result *res, FILE *out);
 
 #endif

@@ -94,6 +94,10 @@ struct fount_batch {
     const uint8_t *row_version; /* schema version per row (drift), or NULL          */
     const char *bytes;        /* the batch encoded for byte sinks (NULL otherwise)  */
     size_t nbytes;
+    int64_t sent_ns;          /* CLOCK_MONOTONIC ns when the runner handed it to the sink */
+    const int64_t *due_ns;    /* paced runs: when each row was due (CLOCK_MONOTONIC ns),
+                                 else NULL: every row was due at sent_ns. Latency counts
+                                 from here, so a stalled sink shows as latency      */
 };
 
 /* --- fast formatting: each writes into p (room for the maximum given) and returns the length --- */

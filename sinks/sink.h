@@ -31,6 +31,10 @@ struct fount_opt {              /* one row per option key a sink accepts */
     const char *desc;
 };
 
+struct fount_outcomes;
+struct pctx;
+struct cJSON;
+
 /* What the command line tells a sink. Everything is borrowed for the life of the run. */
 struct sink_args {
     const char *uri;            /* as given on the command line               */
@@ -43,7 +47,26 @@ struct sink_args {
     int shard_k, shard_n;
     const struct fount_relation *const *rels; /* every relation this run writes, parents first */
     size_t nrels;
+    struct fount_outcomes *outcomes; /* where late fates and latencies go (below); may be NULL */
+    const struct cJSON *profile_cfg; /* the profile's "sinks": {"<name>": {...}} member for
+                                 * this sink type, checked by check_profile; NULL if absent */
 };
+
+/* Outcomes learned after write_batch returned, and latencies. Asynchronous sinks (Kafka delivery
+ * reports, HTTP responses on a multi handle) take records into flight in write_batch and return
+ * FOUNT_OK with *accepted = the rows taken; the runner counts them delivered. A record that then
+ * fails for good is reported here, with the class the summary counts it under ("http 400",
+ * "kafka: Broker: Topic authorization failed", "undelivered at exit"); the runner moves it from
+ * delivered to failed. Only on the writer thread: inside write_batch, end or flush (where such a
+ * sink waits for its last answers: flush must leave nothing in flight).
+ * Latency: a sink that sets reports_latency reports, for n records, the time from when each was
+ * due (fount_batch.due_ns, else sent_ns) to its acknowledgement; for other sinks the runner
+ * records the time until write_batch returned. Both are NULL-safe. */
+void sink_failed(struct fount_outcomes *o, const struct fount_relation *rel, uint64_t n,
+                 const char *cls);
+void sink_latency(struct fount_outcomes *o, const struct fount_relation *rel, uint64_t ns,
+                  uint64_t n);
+int64_t fount_now_ns(void); /* CLOCK_MONOTONIC */
 
 struct fount_sink_type {
     const char *name;           /* the URI scheme: "file", "sqlite", "null"   */
@@ -71,6 +94,12 @@ struct fount_sink_type {
      * call. The runner moves them from delivered to failed, so the summary never counts a row
      * the target does not hold. NULL: nothing accepted is ever lost. */
     uint64_t (*take_lost)(void *ctx);
+    int reports_latency;        /* the sink calls sink_latency itself (acknowledgements)    */
+    /* The profile's "sinks": {"<name>": cfg} member for this sink type, at load time: report each
+     * problem with perr() (profile_priv.h) at its path under path, so a bad setting is
+     * file:line:col: json.path: message, exit 2, before anything is written. Returns the number
+     * reported. NULL: the sink takes no settings from the profile. */
+    int (*check_profile)(struct pctx *c, const struct cJSON *cfg, const char *path);
 };
 
 /* registry.c */

@@ -11,6 +11,7 @@
 
 #include "gen.h"
 #include "profile.h"
+#include "outcome.h"
 #include "runner.h"
 
 /* ---------- the fail sink ---------- */
@@ -573,5 +574,99 @@ Test(runner, shard_runs_concatenate)
     sink_free(&whole);
     for (k = 0; k < 3; k++)
         sink_free(&part[k]);
+    plan_free(p);
+}
+
+/* ---------- an asynchronous sink: accepts into flight, learns fates late ---------- */
+
+struct late_sink {
+    struct fount_outcomes *oc;
+    uint64_t batches;
+    const struct fount_relation *inflight; /* a batch of 3 failures still to report */
+};
+
+static int late_write(void *ctx, const struct fount_batch *b, size_t *accepted,
+                      struct fount_err *err)
+{
+    struct late_sink *s = ctx;
+
+    (void)err;
+    /* Fates of the previous batch arrive now: 3 of its records failed, maybe of another
+     * relation than the one being written. Every batch was acknowledged after 2 ms. */
+    if (s->inflight)
+        sink_failed(s->oc, s->inflight, 3, s->batches % 2 ? "http 503" : "http 400");
+    sink_latency(s->oc, b->rel, 2000000, b->nrows);
+    s->inflight = b->rel;
+    s->batches++;
+    *accepted = b->nrows;
+    return FOUNT_OK;
+}
+
+static int late_flush(void *ctx, int timeout_ms, struct fount_err *err)
+{
+    struct late_sink *s = ctx;
+
+    (void)timeout_ms;
+    (void)err;
+    if (s->inflight)
+        sink_failed(s->oc, s->inflight, 3, "undelivered at exit");
+    s->inflight = NULL;
+    return FOUNT_OK;
+}
+
+static const struct fount_sink_type late_sink_type = {
+    .name = "late",
+    .desc = "test sink: asynchronous",
+    .opts = fs_opts,
+    .ctx_size = sizeof(struct late_sink),
+    .open = fs_open,
+    .write_batch = late_write,
+    .flush = late_flush,
+    .close = fs_close,
+    .reports_latency = 1,
+};
+
+Test(runner, late_failures_move_from_delivered_to_failed)
+{
+    struct plan *p = plan_new();
+    struct fount_outcomes *oc = outcomes_new(p);
+    struct late_sink s = {.oc = oc};
+    struct run_result res;
+    struct run_opts o;
+    uint64_t failed = 0, classes = 0;
+    size_t i;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.threads = 2;
+    o.shard_n = 1;
+    o.sink_label = "late.0";
+    o.outcomes = oc;
+    oc->show_latency = 1;
+    rc = runner_run(p, &late_sink_type, &s, &o, &res);
+    cr_expect_eq(rc, 1, "failures make the exit status 1");
+    for (i = 0; i < p->nents; i++) {
+        cr_expect_eq(res.rel[i].generated, res.rel[i].delivered + res.rel[i].failed);
+        failed += res.rel[i].failed;
+    }
+    cr_expect_eq(failed, 3 * s.batches, "every batch lost 3 records, the last at flush");
+    for (i = 0; i < oc->nfc; i++)
+        classes += oc->fc[i].n;
+    cr_expect_eq(classes, failed);
+    f = open_memstream(&text, &len);
+    runner_summary(p, &res, f);
+    fclose(f);
+    cr_expect(strstr(text, "  a: failed: http") != NULL, "%s", text);
+    cr_expect(strstr(text, "undelivered at exit 3") != NULL, "%s", text);
+    cr_expect(strstr(text, "  b: latency p50 2 ms p90 2 ms p99 2 ms p99.9 2 ms max 2 ms") != NULL,
+              "%s", text);
+    /* the totals line stays last, for scripts that read it */
+    cr_expect(strstr(text, "rows written") > strstr(text, "latency"), "%s", text);
+    free(text);
+    free(res.rel);
+    outcomes_free(oc);
     plan_free(p);
 }

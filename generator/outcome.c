@@ -1,0 +1,139 @@
+/* outcome.c: failures by class and latencies per relation, as sinks report them (sink.h). */
+#include "outcome.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../sinks/sink.h"
+#include "runner.h"
+
+int64_t fount_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+struct fount_outcomes *outcomes_new(const struct plan *p)
+{
+    struct fount_outcomes *o = xcalloc(1, sizeof *o);
+
+    o->p = p;
+    o->lat = xcalloc(p->nents + 1, sizeof *o->lat);
+    return o;
+}
+
+void outcomes_free(struct fount_outcomes *o)
+{
+    size_t i;
+
+    if (!o)
+        return;
+    for (i = 0; i < o->p->nents; i++)
+        hist_free(&o->lat[i]);
+    free(o->lat);
+    free(o->fc);
+    free(o);
+}
+
+static size_t ent_of(const struct fount_outcomes *o, const struct fount_relation *rel)
+{
+    size_t i;
+
+    for (i = 0; i < o->p->nents; i++)
+        if (&o->p->ents[i].rel == rel || !strcmp(o->p->ents[i].rel.name, rel->name))
+            return i;
+    return (size_t)-1;
+}
+
+void sink_failed(struct fount_outcomes *o, const struct fount_relation *rel, uint64_t n,
+                 const char *cls)
+{
+    size_t e, i;
+
+    if (!o || !n || (e = ent_of(o, rel)) == (size_t)-1)
+        return;
+    if (o->rs) {
+        struct rel_stats *rs = &o->rs[e];
+        uint64_t m = n > rs->delivered ? rs->delivered : n;
+        rs->delivered -= m;
+        rs->failed += m;
+    }
+    for (i = 0; i < o->nfc; i++)
+        if (o->fc[i].ent == e && !strncmp(o->fc[i].cls, cls, sizeof o->fc[i].cls - 1))
+            break;
+    if (i == o->nfc) {
+        if (o->nfc == o->capfc) {
+            o->capfc = o->capfc ? o->capfc * 2 : 8;
+            o->fc = xrealloc(o->fc, o->capfc * sizeof *o->fc);
+        }
+        memset(&o->fc[i], 0, sizeof o->fc[i]);
+        o->fc[i].ent = e;
+        snprintf(o->fc[i].cls, sizeof o->fc[i].cls, "%s", cls);
+        o->nfc++;
+    }
+    o->fc[i].n += n;
+}
+
+void sink_latency(struct fount_outcomes *o, const struct fount_relation *rel, uint64_t ns,
+                  uint64_t n)
+{
+    size_t e;
+
+    if (!o || !n || (e = ent_of(o, rel)) == (size_t)-1)
+        return;
+    if (!o->lat[e].counts && hist_init(&o->lat[e]))
+        return;
+    hist_record_n(&o->lat[e], ns, n);
+}
+
+static void ms(char *out, size_t n, uint64_t ns)
+{
+    if (ns >= 10000000000ULL)
+        snprintf(out, n, "%.1f s", (double)ns / 1e9);
+    else if (ns >= 1000000)
+        snprintf(out, n, "%.3g ms", (double)ns / 1e6);
+    else
+        snprintf(out, n, "%.3g us", (double)ns / 1e3);
+}
+
+void outcomes_summary(const struct fount_outcomes *o, FILE *out)
+{
+    static const double ps[] = {50, 90, 99, 99.9};
+    static const char *const pn[] = {"p50", "p90", "p99", "p99.9"};
+    size_t i, k;
+    char v[32];
+
+    if (!o)
+        return;
+    for (i = 0; i < o->p->nents; i++) {
+        const struct entity *e = &o->p->ents[o->p->write_order[i]];
+        int first = 1;
+        for (k = 0; k < o->nfc; k++) {
+            if (o->fc[k].ent != (size_t)e->index)
+                continue;
+            if (first)
+                fprintf(out, "  %s: failed:", e->name);
+            fprintf(out, "%s %s %llu", first ? "" : ",", o->fc[k].cls,
+                    (unsigned long long)o->fc[k].n);
+            first = 0;
+        }
+        if (!first)
+            fprintf(out, "\n");
+    }
+    for (i = 0; i < o->p->nents; i++) {
+        const struct entity *e = &o->p->ents[o->p->write_order[i]];
+        const struct hist *h = &o->lat[e->index];
+        if (!o->show_latency || !h->counts || !h->total)
+            continue;
+        fprintf(out, "  %s: latency", e->name);
+        for (k = 0; k < sizeof ps / sizeof ps[0]; k++) {
+            ms(v, sizeof v, hist_percentile(h, ps[k]));
+            fprintf(out, " %s %s", pn[k], v);
+        }
+        ms(v, sizeof v, h->max);
+        fprintf(out, " max %s\n", v);
+    }
+}
