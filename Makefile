@@ -52,6 +52,13 @@ $(O)/tests/%: tests/unit/%.c $(O)/libfount.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Igenerator -Isinks -o $@ $< $(O)/libfount.a \
 	  $(LDFLAGS) $(LDLIBS) -lcriterion
 
+# Programs the end-to-end tests start (test servers, proxies): tests/helpers/NAME.c
+TEST_HELPERS = $(patsubst tests/helpers/%.c,$(O)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+
+$(O)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS) $(LDLIBS)
+
 bootstrap:
 	scripts/bootstrap
 
@@ -76,8 +83,8 @@ test-unit: $(UNIT_BINS)
 test-profiles: fount
 	@set -e; for p in profiles/*.json; do $(FOUNT) check $$p >/dev/null; echo "ok $$p"; done
 
-test-e2e: fount
-	FOUNT=$(abspath $(FOUNT)) bats tests/e2e
+test-e2e: fount $(TEST_HELPERS)
+	FOUNT=$(abspath $(FOUNT)) HELPERS=$(abspath $(O)/tests/helpers) bats tests/e2e
 
 asan:
 	$(MAKE) O=build/asan SANITIZE=address,undefined test-unit test-e2e

@@ -1,7 +1,9 @@
 # helpers.bash: shared by the .bats files (`load helpers`). Each test runs in its own temporary
 # directory, removed afterwards. FOUNT is the binary under test (make test-e2e sets it; the default
-# is ./fount of the directory bats was started in).
+# is ./fount of the directory bats was started in); HELPERS the directory of the test programs.
 FOUNT=${FOUNT:-$PWD/fount}
+# The test programs of tests/helpers (make test-e2e sets it; the default is the build of make).
+HELPERS=${HELPERS:-$PWD/build/tests/helpers}
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 SHOP=$ROOT/profiles/shop.json
 
@@ -12,8 +14,17 @@ setup() {
 }
 
 teardown() {
+    # background programs a test started (see spawn): stopped whatever happened to the test
+    [ -s "${T:-/nonexistent}/bg.pids" ] && kill $(cat "$T/bg.pids") 2>/dev/null
     cd /
     [ -n "${T:-}" ] && rm -rf "$T"
+}
+
+# spawn CMD...: start a test program in the background, stopped in teardown even when the test fails
+# (its fd 3 closed, or bats would wait for it). $! is its pid.
+spawn() {
+    "$@" 3>&- &
+    echo $! >>"$T/bg.pids"
 }
 
 sha() {

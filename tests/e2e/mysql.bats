@@ -383,18 +383,54 @@ EOF
     [ "$(q lost "SELECT COUNT(*) FROM orders")" -eq 60000 ]
 }
 
+# The network fails while the server commits: the batch is in the table, its answer never came.
+@test "a COMMIT whose answer is lost: the batch is found in the table, not sent twice" {
+    newdb cut
+    spawn "$HELPERS/cut-proxy" "$T/pport" "$(port)" '\x03COMMIT' 3 300 2>"$T/proxy.err"
+    for i in $(seq 1 100); do [ -s "$T/pport" ] && break; sleep 0.05; done
+    status=0
+    "$FOUNT" run "$SHOP" --only orders --scale 0.3 \
+        --to "mysql://fount:fount@127.0.0.1:$(cat "$T/pport")/cut" 2>"$T/err" || status=$?
+    cat "$T/err" "$T/proxy.err"
+    grep -q 'cut a connection after pattern #3' "$T/proxy.err"
+    [ "$status" -eq 0 ]
+    grep -q 'connection lost (reconnected): .* (retry 1/5' "$T/err"
+    [ "$(q cut "SELECT COUNT(*) FROM orders")" -eq 30000 ]
+    [ "$(q cut "SELECT COUNT(DISTINCT id) FROM orders")" -eq 30000 ]
+}
+
+@test "the same without a key column: rows are counted to tell, --append too" {
+    newdb cutk
+    spawn "$HELPERS/cut-proxy" "$T/pport" "$(port)" '\x03COMMIT' 3 300 2>"$T/proxy.err"
+    for i in $(seq 1 100); do [ -s "$T/pport" ] && break; sleep 0.05; done
+    u="mysql://fount:fount@127.0.0.1:$(cat "$T/pport")/cutk"
+    status=0
+    "$FOUNT" run "$BATS_TEST_DIRNAME/profiles/keyless.json" --to "$u" 2>"$T/err" || status=$?
+    cat "$T/err"
+    [ "$status" -eq 0 ]
+    grep -q 'connection lost' "$T/err"
+    [ "$(q cutk "SELECT COUNT(*) FROM readings")" -eq 30000 ]
+    # appended: the count before the load is the base
+    status=0
+    "$FOUNT" run "$BATS_TEST_DIRNAME/profiles/keyless.json" --append --to "$u" 2>"$T/err" || status=$?
+    cat "$T/err"
+    [ "$status" -eq 0 ]
+    [ "$(q cutk "SELECT COUNT(*) FROM readings")" -eq 60000 ]
+}
+
 # A kill can land while the server commits: the batch is in the table but its answer never came.
 # Resent blindly it would fail on the primary key; the sink asks the table first.
 @test "connections killed again and again, commits among them: every row once, exit 0" {
     newdb kills
-    "$FOUNT" run "$SHOP" --only orders --scale 2 --to "$(uri kills)" 2>"$T/err" &
+    "$FOUNT" run "$SHOP" --only orders --scale 2 --retries 8 --to "$(uri kills)" 2>"$T/err" &
     pid=$!
     for i in $(seq 1 200); do
         n=$(q kills "SELECT COUNT(*) FROM orders" 2>/dev/null || echo 0)
         [ "$n" -gt 0 ] && break
         sleep 0.05
     done
-    for k in $(seq 1 12); do
+    end=$(($(date +%s%N) + 1500000000)) # 1.5 s of kills; 8 retries back off for 16 s
+    while [ "$(date +%s%N)" -lt "$end" ]; do
         for id in $(admin -e "SELECT ID FROM information_schema.PROCESSLIST
                               WHERE USER = 'fount' AND DB = 'kills'"); do
             admin -e "KILL CONNECTION $id" 2>/dev/null || true

@@ -385,11 +385,46 @@ EOF
     [ "$(q lost "SELECT count(*) FROM orders")" -eq 60000 ]
 }
 
+# The network fails while the server commits a COPY: the batch is in the table, its answer never
+# came. COPY text, so that the CopyDone message cannot appear inside the data.
+@test "a COPY whose answer is lost: the batch is found in the table, not sent twice" {
+    newdb cut
+    spawn "$HELPERS/cut-proxy" "$T/pport" "$(port)" 'c\x00\x00\x00\x04' 3 300 2>"$T/proxy.err"
+    for i in $(seq 1 100); do [ -s "$T/pport" ] && break; sleep 0.05; done
+    status=0
+    "$FOUNT" run "$SHOP" --only orders --scale 0.3 -o copy=text \
+        --to "$(uri cut | sed "s/:$(port)\//:$(cat "$T/pport")\//")" 2>"$T/err" || status=$?
+    cat "$T/err" "$T/proxy.err"
+    grep -q 'cut a connection after pattern #3' "$T/proxy.err"
+    [ "$status" -eq 0 ]
+    grep -q 'connection lost (reconnected): .*(retry 1/5' "$T/err"
+    [ "$(q cut "SELECT count(*) FROM orders")" -eq 30000 ]
+    [ "$(q cut "SELECT count(DISTINCT id) FROM orders")" -eq 30000 ]
+}
+
+@test "the same without a key column: rows are counted to tell, --append too" {
+    newdb cutk
+    spawn "$HELPERS/cut-proxy" "$T/pport" "$(port)" 'c\x00\x00\x00\x04' 3 300 2>"$T/proxy.err"
+    for i in $(seq 1 100); do [ -s "$T/pport" ] && break; sleep 0.05; done
+    u=$(uri cutk | sed "s/:$(port)\//:$(cat "$T/pport")\//")
+    status=0
+    "$FOUNT" run "$BATS_TEST_DIRNAME/profiles/keyless.json" -o copy=text --to "$u" 2>"$T/err" || status=$?
+    cat "$T/err"
+    [ "$status" -eq 0 ]
+    grep -q 'connection lost' "$T/err"
+    [ "$(q cutk "SELECT count(*) FROM readings")" -eq 30000 ]
+    status=0
+    "$FOUNT" run "$BATS_TEST_DIRNAME/profiles/keyless.json" --append --to "$u" 2>"$T/err" || status=$?
+    cat "$T/err"
+    [ "$status" -eq 0 ]
+    [ "$(q cutk "SELECT count(*) FROM readings")" -eq 60000 ]
+}
+
 # A termination can land while the server commits a COPY: the batch is in the table but its
 # answer never came. Resent blindly it would fail on the primary key; the sink asks the table.
 @test "connections terminated again and again, commits among them: every row once, exit 0" {
     newdb kills
-    "$FOUNT" run "$SHOP" --only orders --scale 2 --to "$(uri kills)" 2>"$T/err" &
+    "$FOUNT" run "$SHOP" --only orders --scale 2 --retries 8 --to "$(uri kills)" 2>"$T/err" &
     pid=$!
     for i in $(seq 1 200); do
         n=$(q kills "SELECT CASE WHEN to_regclass('orders') IS NULL THEN 0
@@ -397,7 +432,8 @@ EOF
         [ "$n" -gt 0 ] && break
         sleep 0.05
     done
-    for k in $(seq 1 12); do
+    end=$(($(date +%s%N) + 1500000000)) # 1.5 s of kills; 8 retries back off for 16 s
+    while [ "$(date +%s%N)" -lt "$end" ]; do
         admin -t -A -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                         WHERE application_name = 'fount' AND datname = 'kills'" >/dev/null
         sleep 0.13
