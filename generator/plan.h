@@ -172,6 +172,7 @@ struct plan {
     int64_t duration_override; /* --duration for every stream (0: the profile's) */
     uint64_t events_override;  /* --events for every stream (0: the profile's)   */
     struct ext_locale *locale;  /* the profile's default locale mix (value library), or NULL */
+    struct workload *workload;  /* the profile's "workload" (workload.h), or NULL */
 };
 
 /* Chunks of an entity (after plan_prepare). */

@@ -1231,7 +1231,7 @@ static void pentities(struct pctx *c, const cJSON *const *sections, const char *
 static void pcompile(struct pctx *c, const cJSON *root)
 {
     static const char *const keys[] = {"seed", "description", "locale", "entities", "streams",
-                                       "series", NULL};
+                                       "series", "workload", NULL};
     static const char *const names[] = {"entities", "streams", "series"};
     const cJSON *sec[3];
     int64_t seed = 0;
@@ -1262,6 +1262,8 @@ static void pcompile(struct pctx *c, const cJSON *root)
             return;
         }
     pentities(c, sec, names, 3);
+    if (member(root, "workload") && c->plan->nents)
+        pworkload(c, member(root, "workload"), "workload");
 }
 
 static void flush_errors(struct pctx *c, struct buf *errors, int *nerrors)
