@@ -258,11 +258,12 @@ static int read_rows(struct wl_shared *sh, struct wl_conn *c, const unsigned cha
                      uint64_t *rows, struct fount_err *err)
 {
     const struct wl_driver *drv = sh->o->drv;
-    struct buf b;
-    size_t i;
+    struct buf b, missing;
+    size_t i, nmiss = 0;
     int rc = 0;
 
     buf_init(&b, 1 << 16);
+    buf_init(&missing, 1 << 16);
     for (i = 0; i < sh->p->nents && !rc; i++) {
         const struct entity *e = &sh->p->ents[i];
         const struct field *k = e->pk >= 0 ? &e->fields[e->pk] : NULL;
@@ -280,11 +281,8 @@ static int read_rows(struct wl_shared *sh, struct wl_conn *c, const unsigned cha
         buf_reserve(&b, 1);
         b.data[b.len] = '\0';
         cls = drv->simple(c, b.data, &r, err);
-        if (cls == WL_MISSING) {
-            fount_err_set(err, "workload: table \"%s\" does not exist (seed the database first: "
-                               "fount run %s --to URI; or add --replace to seed, then run the "
-                               "workload)", e->name, sh->p->path);
-            rc = -1;
+        if (cls == WL_MISSING) { /* listed together below */
+            buf_printf(&missing, "%s%s", nmiss++ ? ", " : "", e->name);
         } else if (cls) {
             char m[sizeof err->msg];
             snprintf(m, sizeof m, "%s", err->msg);
@@ -296,6 +294,15 @@ static int read_rows(struct wl_shared *sh, struct wl_conn *c, const unsigned cha
             rows[i] = !r.has || r.key_null || r.key < k->imin
                           ? 0 : (uint64_t)((r.key - k->imin) / k->step) + 1;
     }
+    if (!rc && nmiss) {
+        buf_append(&missing, "", 1);
+        fount_err_set(err, "workload: %s %s %s not exist (seed the database first: fount run %s "
+                           "--to URI; or add --replace to seed it, then run the workload)",
+                      nmiss > 1 ? "tables" : "table", missing.data, nmiss > 1 ? "do" : "does",
+                      sh->p->path);
+        rc = -1;
+    }
+    buf_free(&missing);
     buf_free(&b);
     return rc;
 }

@@ -49,8 +49,14 @@ static void wlpg_msg(PGconn *pg, const PGresult *r, struct fount_err *err)
 
     if (prim)
         fount_err_set(err, "%s%s%s%s", prim, det ? " (" : "", det ? det : "", det ? ")" : "");
-    else
-        fount_err_set(err, "%s", PQerrorMessage(pg));
+    else { /* libpq's own text: "FATAL:  why\nserver closed the connection...": its first line */
+        const char *m = PQerrorMessage(pg);
+        if (!strncmp(m, "FATAL:  ", 8) || !strncmp(m, "ERROR:  ", 8))
+            m += 8;
+        fount_err_set(err, "%.*s", (int)strcspn(m, "\n"), m);
+        if (!err->msg[0])
+            fount_err_set(err, "the server closed the connection");
+    }
     while ((nl = strchr(err->msg, '\n'))) /* one line */
         *nl = nl[1] ? ' ' : '\0';
 }
