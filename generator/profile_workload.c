@@ -39,9 +39,10 @@ static struct entity *ptable(struct pctx *c, const cJSON *spec, const char *path
         return NULL;
     }
     if (e->pk < 0 || e->fields[e->pk].gen != GEN_SEQUENCE || e->fields[e->pk].per_parent) {
-        perr_val(c, p, "entity \"%s\" needs a primary key of type \"sequence\" (new keys continue "
-                       "after the largest one; %s)", name,
-                 e->pk < 0 ? "it has none" : "its key is not one");
+        perr_val(c, p, "entity \"%s\" needs a primary key of type \"sequence\": the workload "
+                       "numbers new rows after the largest key and finds rows by key (%s%s%s)",
+                 name, e->pk < 0 ? "it has no primary key" : "its primary key \"",
+                 e->pk < 0 ? "" : e->fields[e->pk].name, e->pk < 0 ? "" : "\" is not one");
         return NULL;
     }
     return e;
@@ -339,9 +340,9 @@ static int pconflicts(struct pctx *c, const struct workload *w, const char *path
                         hit = fl->target == d->deps[k].entity;
                     if (!hit)
                         continue;
-                    perr(c, pjoin(p, path, d->name), "deletes %s rows, which new %s rows (%s) refer "
-                         "to through %s: their foreign keys would break", fl->target->name,
-                         e->name, t->name, fl->name);
+                    perr(c, pjoin(p, path, d->name), "deletes %s rows, which new %s rows "
+                         "(transaction \"%s\") refer to through %s.%s: their foreign keys "
+                         "would break", fl->target->name, e->name, t->name, e->name, fl->name);
                     bad++;
                 }
             }
