@@ -5,7 +5,8 @@
  * memory (the default: the faster one, see docs/sinks/mysql.md) or by multi-row prepared INSERTs
  * (-o method=insert, for servers that refuse LOCAL INFILE). Secondary indexes come after the load.
  * A batch is reported written only once it has committed, so the counts after Ctrl-C are exact.
- * Leaves out: the live OLTP workload (issue 8, second half), MariaDB's bulk array binding. */
+ * Leaves out: the live OLTP workload (wl_mysql.c, which connects through mysql_connect_uri),
+ * MariaDB's bulk array binding. */
 #include "sink.h"
 #include "dbconn.h"
 

@@ -8,7 +8,8 @@
  * docs/sinks/postgres.md). Text (-o copy=text, and always for tables that existed before the run,
  * whose column types fount did not choose) is the same values as PostgreSQL's own text.
  * Both encodings run on the worker threads (encode), not on the writer.
- * Leaves out: the live OLTP workload (issue 8, second half), UNLOGGED tables, pipelining. */
+ * Leaves out: the live OLTP workload (wl_pgsql.c, which connects through pgsql_connect_uri),
+ * UNLOGGED tables, pipelining. */
 #include "sink.h"
 #include "dbconn.h"
 
