@@ -307,19 +307,16 @@ static int read_rows(struct wl_shared *sh, struct wl_conn *c, const unsigned cha
     return rc;
 }
 
-/* Opens connection i and prepares every statement on it. */
-static int open_conn(struct wl_shared *sh, struct wl_worker *wk, struct fount_err *err)
+/* Prepares every statement on a worker's connection. */
+static int prepare_all(struct wl_shared *sh, struct wl_worker *wk, struct fount_err *err)
 {
-    const struct wl_driver *drv = sh->o->drv;
     int id, cls;
 
-    if (drv->connect(sh->o->uri, sh->o->schema, &wk->conn, err) != FOUNT_OK)
-        return -1;
     for (id = 0; id < WL_MAX_TXNS * WL_STMTS_PER_TXN; id++) {
         char m[sizeof err->msg];
         if (!sh->stmts[id].sql)
             continue;
-        cls = drv->prepare(wk->conn, id, sh->stmts[id].sql, sh->stmts[id].nparams, err);
+        cls = sh->o->drv->prepare(wk->conn, id, sh->stmts[id].sql, sh->stmts[id].nparams, err);
         if (!cls)
             continue;
         snprintf(m, sizeof m, "%s", err->msg);
@@ -704,24 +701,11 @@ int workload_run(struct plan *p, const struct workload_opts *o, struct workload_
         wk[k].txn = xcalloc(WL_MAX_TXNS, sizeof *wk[k].txn);
         wk[k].rel = xcalloc(p->nents + 1, sizeof *wk[k].rel);
         wk[k].pend = xcalloc(p->nents + 1, sizeof *wk[k].pend);
-        if (k == 0 ? o->drv->connect(o->uri, o->schema, &wk[0].conn, err) != FOUNT_OK
-                   : open_conn(&sh, &wk[k], err))
+        /* the first connection reads the tables before the others open (a missing table
+         * is reported once, before N logins) */
+        if (o->drv->connect(o->uri, o->schema, &wk[k].conn, err) != FOUNT_OK ||
+            (k == 0 && start(&sh, wk[0].conn, err)) || prepare_all(&sh, &wk[k], err))
             goto out;
-        if (k == 0 && start(&sh, wk[0].conn, err))
-            goto out;
-    }
-    for (k = 0; k < WL_MAX_TXNS * WL_STMTS_PER_TXN; k++) { /* worker 0 read the tables first */
-        int cls;
-        char m[sizeof err->msg];
-        if (!sh.stmts[k].sql)
-            continue;
-        cls = o->drv->prepare(wk[0].conn, k, sh.stmts[k].sql, sh.stmts[k].nparams, err);
-        if (!cls)
-            continue;
-        snprintf(m, sizeof m, "%s", err->msg);
-        fount_err_set(err, "workload: %s: %s (preparing %s)", sh.w->txns[k / WL_STMTS_PER_TXN].name,
-                      m, sh.stmts[k].sql);
-        goto out;
     }
     dur = o->duration_us > 0 ? o->duration_us : sh.w->clock.duration_us;
     sh.t0 = now_us();
