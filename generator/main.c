@@ -17,6 +17,7 @@
 #include "outcome.h"
 #include "profile.h"
 #include "runner.h"
+#include "workload.h"
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
@@ -72,6 +73,15 @@ static const char usage_run[] =
     "                      (backfill; the default); realtime: events leave on the wall clock\n"
     "  --speed X           realtime, with the rate curve X times faster\n"
     "\n"
+    "live OLTP workload (see docs/workload.md):\n"
+    "  --workload          run the profile's \"workload\" (inserts, updates, deletes at a rate)\n"
+    "                      against the tables a postgres:// or mysql:// --to already holds;\n"
+    "                      with --replace or --append, seed them first, then run it\n"
+    "                      --threads N: connections (default 4); --duration D: how long\n"
+    "                      (default: the workload's \"duration\", else until Ctrl-C);\n"
+    "                      --events N: at most N transactions; --speed X: the rate curve X\n"
+    "                      times faster; --pace max: back to back, ignoring the rate\n"
+    "\n"
     "Exit status: 0 all rows written; 1 rows failed or the sink refused; 2 bad usage or profile\n"
     "(nothing written); 130 interrupted (what was made is written and counted).\n"
     "\n"
@@ -112,7 +122,8 @@ struct cli {
     double scale, speed;
     int64_t duration_us;
     uint64_t events;
-    int pace_realtime;
+    int pace_realtime, pace_given;
+    int workload, threads_given;
     char **sink_opts;
     size_t nsink_opts;
 };
@@ -220,6 +231,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
             const char *v = optval(argc, argv, &i, eq, cmdsp);
             if (parse_int(v, 1, 1024, &c->threads))
                 die_usage(cmdsp, "--threads takes a number from 1 to 1024, got \"%s\"", v);
+            c->threads_given = 1;
         } else if (!strcmp(name, "-n")) {
             const char *v = optval(argc, argv, &i, eq, cmdsp);
             if (parse_int(v, 0, 1000000, &c->nsample))
@@ -247,6 +259,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
             if (strcmp(v, "max") && strcmp(v, "realtime"))
                 die_usage(cmdsp, "--pace takes max or realtime, got \"%s\"", v);
             c->pace_realtime = !strcmp(v, "realtime");
+            c->pace_given = 1;
         } else if (!strcmp(name, "--speed")) {
             const char *v = optval(argc, argv, &i, eq, cmdsp);
             char *end;
@@ -267,6 +280,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
             c->replace = 1;
         else if (!strcmp(name, "--append"))
             c->append = 1;
+        else if (!strcmp(name, "--workload"))
+            c->workload = 1;
         else if (!strcmp(name, "--sqlite-durable"))
             c->durable = 1;
         else
@@ -509,7 +524,7 @@ static int append_counts(const struct cli *c, struct plan *p, const struct fount
     return rc;
 }
 
-static int cmd_run(struct cli *c)
+static int seed_run(struct cli *c)
 {
     const struct fount_sink_type *st;
     const struct fount_relation **rels;
@@ -642,6 +657,111 @@ out_ctx:
     plan_free(p);
     free(deftarget);
     return rc;
+}
+
+/* --workload's target: a database with a workload driver. Usage errors exit 2 here. */
+static const struct wl_driver *workload_target(struct cli *c, const char **schema)
+{
+    const struct fount_sink_type *st;
+    const struct wl_driver *drv;
+    struct fount_err err;
+    const char *target;
+    void *ctx;
+    size_t i;
+
+    if (!c->to)
+        die_usage("run ", "--workload needs --to postgres://... or mysql://... (a database "
+                          "seeded by fount)");
+    st = sink_resolve(c->to, &target, &err);
+    if (!st)
+        die_usage("run ", "--to: %s", err.msg);
+    drv = workload_driver(st->name);
+    if (!drv)
+        die_usage("run ", "--workload runs against PostgreSQL or MySQL/MariaDB, not the %s sink",
+                  st->name);
+    ctx = xcalloc(1, st->ctx_size); /* -o keys are the sink's: checked as for a load */
+    if (sink_set_opts(st, ctx, c->sink_opts, c->nsink_opts, &err)) {
+        fprintf(stderr, "fount: %s\n", err.msg);
+        exit(EXIT_USAGE);
+    }
+    sink_free_opts(st, ctx);
+    free(ctx);
+    *schema = NULL;
+    for (i = 0; i < c->nsink_opts; i++)
+        if (!strncmp(c->sink_opts[i], "schema=", 7) && c->sink_opts[i][7])
+            *schema = c->sink_opts[i] + 7;
+    return drv;
+}
+
+static int cmd_workload(struct cli *c, const struct wl_driver *drv, const char *schema)
+{
+    struct workload_opts o;
+    struct workload_result res;
+    struct fount_err err;
+    struct plan *p = load(c->profile);
+    char label[64];
+    int rc;
+
+    if (!p)
+        return EXIT_USAGE;
+    if (c->seed_given)
+        plan_set_seed(p, c->seed);
+    memset(&o, 0, sizeof o);
+    snprintf(label, sizeof label, "%s.0", drv->name);
+    o.drv = drv;
+    o.uri = c->to;
+    o.schema = schema;
+    o.label = label;
+    o.connections = c->threads_given ? c->threads : 4;
+    o.pace = c->pace_given ? c->pace_realtime : 1;
+    o.speed = c->speed > 0 ? c->speed : 1;
+    o.duration_us = c->duration_us;
+    o.max_ops = c->events;
+    o.retries = c->retries;
+    install_signals();
+    err.msg[0] = '\0';
+    rc = workload_run(p, &o, &res, &err);
+    if (rc >= 0 || res.fatal) {
+        if (!c->quiet || rc)
+            workload_summary(p, &res, stderr);
+    }
+    if (rc < 0)
+        fprintf(stderr, "fount: %s: %s\n", label, err.msg);
+    free(res.rel);
+    plan_free(p);
+    if (res.interrupted)
+        return EXIT_INTERRUPTED;
+    return rc ? EXIT_FAILED : 0;
+}
+
+/* run: load the profile into the sink; with --workload, run the workload against the tables
+ * (after loading them when --replace or --append asks for it). */
+static int cmd_run(struct cli *c)
+{
+    const struct wl_driver *drv = NULL;
+    const char *schema = NULL;
+    struct plan *p;
+    int rc;
+
+    if (c->workload) {
+        drv = workload_target(c, &schema);
+        if (!(p = load(c->profile)))
+            return EXIT_USAGE;
+        if (!p->workload) {
+            fprintf(stderr, "fount: --workload: %s has no \"workload\" section (see "
+                            "docs/workload.md)\n", c->profile);
+            plan_free(p);
+            return EXIT_USAGE;
+        }
+        plan_free(p);
+    }
+    if (!c->workload || c->replace || c->append) {
+        rc = seed_run(c);
+        if (!c->workload || rc)
+            return rc;
+        fount_interrupted = 0;
+    }
+    return cmd_workload(c, drv, schema);
 }
 
 /* Display width of UTF-8 text: its code points (wide CJK glyphs count as one: close enough). */

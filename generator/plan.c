@@ -17,6 +17,7 @@
 #include "fault.h"
 #include "lifecycle.h"
 #include "stream.h"
+#include "workload.h"
 
 struct entity *plan_entity(const struct plan *p, const char *name)
 {
@@ -104,6 +105,7 @@ void plan_set_seed(struct plan *p, uint64_t seed)
         faults_reseed(e->faults, seed, e->name);
         lifecycle_reseed(e->lifecycle, seed, e->name);
     }
+    workload_reseed(p->workload, seed);
 }
 
 /* The rows of unit u: children of parent row u, or events of window u of a stream. */
@@ -502,5 +504,6 @@ void plan_free(struct plan *p)
     free(p->path);
     gen_ext_locale_free(p->locale);
     cJSON_Delete(p->sinks_cfg);
+    workload_free(p->workload);
     free(p);
 }

@@ -173,6 +173,7 @@ struct plan {
     uint64_t events_override;  /* --events for every stream (0: the profile's)   */
     struct ext_locale *locale;  /* the profile's default locale mix (value library), or NULL */
     struct cJSON *sinks_cfg;    /* the profile's "sinks" object (checked), or NULL        */
+    struct workload *workload;  /* the profile's "workload" (workload.h), or NULL */
 };
 
 /* The profile's settings for a sink type ("sinks": {"<name>": {...}}), or NULL. */

@@ -71,6 +71,13 @@ int pdist(struct pctx *c, const cJSON *node, const char *path, double unit, doub
 
 /* profile_stream.c: the stream keys of streams.NAME (start, bound, rate...). */
 int pstream(struct pctx *c, struct entity *e, const cJSON *spec, const char *path);
+struct rate;
+/* A rate curve (a number per second, or an object: base, ramp, steps, daily, weekly, bursts);
+ * name keys its bursts. Returns 0, or -1 when reported. */
+int prate_curve(struct pctx *c, const cJSON *v, const char *path, const char *name,
+                struct rate *r);
+/* profile_workload.c: the top-level "workload" (after every entity is compiled). */
+int pworkload(struct pctx *c, const cJSON *spec, const char *path);
 
 /* field.c: the generators a field's "type" may name. */
 struct gen_def {

@@ -95,8 +95,8 @@ static int pday(struct pctx *c, const cJSON *o, const char *path, double *out)
 }
 
 /* The rate curve: a number (events per second) or an object. */
-static int prate(struct pctx *c, const cJSON *v, const char *path, struct entity *e,
-                 struct rate *r)
+int prate_curve(struct pctx *c, const cJSON *v, const char *path, const char *name,
+                struct rate *r)
 {
     static const char *const keys[] = {"base", "ramp", "steps", "daily", "weekly", "bursts", NULL};
     static const char *const rkeys[] = {"to", "over", NULL};
@@ -164,7 +164,7 @@ static int prate(struct pctx *c, const cJSON *v, const char *path, struct entity
             perr(c, p, "needs \"multiplier\" >= 0 and \"length\" > 0");
             bad++;
         }
-        r->burst_key = fount_key(c->plan->seed, e->name, "", "burst");
+        r->burst_key = fount_key(c->plan->seed, name, "", "burst");
     }
     return bad ? -1 : 0;
 }
@@ -239,7 +239,8 @@ int pstream(struct pctx *c, struct entity *e, const cJSON *spec, const char *pat
     if (!member(spec, "rate"))
         perr(c, path, "missing required key \"rate\" (events per second, or an object)"), bad++;
     else
-        bad += prate(c, member(spec, "rate"), pjoin(p, path, "rate"), e, &s->rate) != 0;
+        bad += prate_curve(c, member(spec, "rate"), pjoin(p, path, "rate"), e->name,
+                           &s->rate) != 0;
     if (pstr(c, spec, path, "arrival", 0, &arr) == 1) {
         if (!strcmp(arr, "poisson"))
             s->arrival = ARRIVAL_POISSON;

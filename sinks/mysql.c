@@ -5,8 +5,10 @@
  * memory (the default: the faster one, see docs/sinks/mysql.md) or by multi-row prepared INSERTs
  * (-o method=insert, for servers that refuse LOCAL INFILE). Secondary indexes come after the load.
  * A batch is reported written only once it has committed, so the counts after Ctrl-C are exact.
- * Leaves out: the live OLTP workload (issue 8, second half), MariaDB's bulk array binding. */
+ * Leaves out: the live OLTP workload (wl_mysql.c, which connects through mysql_connect_uri),
+ * MariaDB's bulk array binding. */
 #include "sink.h"
+#include "dbconn.h"
 
 #include <errno.h>
 #include <math.h>
@@ -1120,3 +1122,21 @@ const struct fount_sink_type mysql_sink_type = {
     .encode = my_encode,
     .existing_rows = my_existing_rows,
 };
+
+/* ---------------------------------------------------------------- for the workload (dbconn.h) */
+
+int mysql_connect_uri(const char *uri, struct st_mysql **out, struct fount_err *err)
+{
+    struct my_sink s;
+    int rc = FOUNT_FATAL;
+
+    memset(&s, 0, sizeof s);
+    *out = NULL;
+    if (my_parse_uri(&s.t, uri, err) == 0 && (rc = my_connect(&s, err)) == FOUNT_OK) {
+        /* the session's LOCAL INFILE handler points at s, which is gone after this returns */
+        mysql_set_local_infile_default(s.conn);
+        *out = s.conn;
+    }
+    my_target_free(&s.t);
+    return rc;
+}

@@ -8,8 +8,10 @@
  * docs/sinks/postgres.md). Text (-o copy=text, and always for tables that existed before the run,
  * whose column types fount did not choose) is the same values as PostgreSQL's own text.
  * Both encodings run on the worker threads (encode), not on the writer.
- * Leaves out: the live OLTP workload (issue 8, second half), UNLOGGED tables, pipelining. */
+ * Leaves out: the live OLTP workload (wl_pgsql.c, which connects through pgsql_connect_uri),
+ * UNLOGGED tables, pipelining. */
 #include "sink.h"
+#include "dbconn.h"
 
 #include <libpq-fe.h>
 #include <math.h>
@@ -961,3 +963,35 @@ const struct fount_sink_type postgres_sink_type = {
     .encode = pg_encode,
     .existing_rows = pg_existing_rows,
 };
+
+/* ---------------------------------------------------------------- for the workload (dbconn.h) */
+
+int pgsql_connect_uri(const char *uri, const char *schema, struct pg_conn **out,
+                      char **schema_out, struct fount_err *err)
+{
+    struct pg_sink s;
+    char *u, *uri_schema = NULL;
+    int rc;
+
+    memset(&s, 0, sizeof s);
+    s.schema = (char *)schema;
+    buf_init(&s.tmp, PG_BUF_MAX);
+    u = pg_uri_split(uri, &uri_schema);
+    rc = pg_connect(&s, u, err);
+    if (rc == FOUNT_OK && (pg_target_schema(&s, uri_schema, err) || pg_session(&s, err)))
+        rc = FOUNT_FATAL;
+    if (rc != FOUNT_OK && s.conn) {
+        PQfinish(s.conn);
+        s.conn = NULL;
+    }
+    *out = s.conn;
+    *schema_out = s.nsp;
+    if (rc != FOUNT_OK) {
+        free(s.nsp);
+        *schema_out = NULL;
+    }
+    buf_free(&s.tmp);
+    free(u);
+    free(uri_schema);
+    return rc;
+}
