@@ -14,11 +14,13 @@ ifneq ($(SANITIZE),)
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb)
+PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb) \
+       $(if $(wildcard sinks/http.c),libcurl zlib)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_GNU_SOURCE $(if $(wildcard sinks/sqlite.c),-DFOUNT_WITH_SQLITE) $(PKG_CFLAGS)
 CPPFLAGS += $(if $(wildcard sinks/pgsql.c),-DFOUNT_WITH_PGSQL) $(if $(wildcard sinks/mysql.c),-DFOUNT_WITH_MYSQL)
+CPPFLAGS += $(if $(wildcard sinks/http.c),-DFOUNT_WITH_HTTP)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) $(wildcard generator/ext/*.c) \
@@ -52,6 +54,18 @@ $(O)/tests/%: tests/unit/%.c $(O)/libfount.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Igenerator -Isinks -o $@ $< $(O)/libfount.a \
 	  $(LDFLAGS) $(LDLIBS) -lcriterion
 
+# The HTTP sink's test receiver (libmicrohttpd) and the bench's bare libcurl reference: tests only.
+HTTP_HELPERS = $(if $(wildcard sinks/http.c),$(O)/tests/http-receiver $(O)/tests/http-ref)
+
+$(O)/tests/http-receiver: tests/helpers/http-receiver.c $(O)/libfount.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(O)/libfount.a $(LDFLAGS) \
+	  $$(pkg-config --cflags --libs libmicrohttpd) -lz -lpthread
+
+$(O)/tests/http-ref: scripts/http-ref.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS) -lcurl
+
 bootstrap:
 	scripts/bootstrap
 
@@ -76,8 +90,8 @@ test-unit: $(UNIT_BINS)
 test-profiles: fount
 	@set -e; for p in profiles/*.json; do $(FOUNT) check $$p >/dev/null; echo "ok $$p"; done
 
-test-e2e: fount
-	FOUNT=$(abspath $(FOUNT)) bats tests/e2e
+test-e2e: fount $(HTTP_HELPERS)
+	FOUNT=$(abspath $(FOUNT)) HTTP_RECEIVER=$(abspath $(O)/tests/http-receiver) bats tests/e2e
 
 asan:
 	$(MAKE) O=build/asan SANITIZE=address,undefined test-unit test-e2e
@@ -85,7 +99,7 @@ asan:
 tsan:
 	$(MAKE) O=build/tsan SANITIZE=thread test-e2e
 
-bench: fount
+bench: fount $(HTTP_HELPERS)
 	scripts/bench.sh $(abspath $(FOUNT))
 
 # docs/*.md from docs/src/*.md.in, re-running every example they show (needs python3)
@@ -101,6 +115,6 @@ clean:
 
 # registry.c lists the optional sinks under flags that follow which sources exist: rebuild it
 # when one appears or goes.
-$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c)
+$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c sinks/http.c)
 
 -include $(LIB_OBJS:.o=.d) $(O)/generator/main.d
