@@ -59,7 +59,7 @@ struct hreq {                           /* one slot: a request in flight or wait
     int64_t due_ns, retry_ns;
     struct buf body, gz;
     const char *url;                    /* what the easy handle has now */
-    char key[160];
+    char key[200];
     char hdr[5][224];
     struct curl_slist node[5];
     char errbuf[CURL_ERROR_SIZE];
