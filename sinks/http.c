@@ -578,9 +578,19 @@ static void read_done(struct http_sink *s)
     }
 }
 
+static int has_free(const struct http_sink *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->nreq; i++)
+        if (s->req[i].state == REQ_FREE)
+            return 1;
+    return 0;
+}
+
 /* One round: send what can be sent, collect answers, restart retries that are due. Waits up to
- * wait_ms for something to happen. */
-static void drive(struct http_sink *s, int wait_ms)
+ * wait_ms for something to happen; for_slot: only while no slot is free. */
+static void drive(struct http_sink *s, int wait_ms, int for_slot)
 {
     int running = 0;
     int64_t now = fount_now_ns(), next = -1;
@@ -599,9 +609,11 @@ static void drive(struct http_sink *s, int wait_ms)
         } else if (next < 0 || r->retry_ns < next)
             next = r->retry_ns;
     }
+    /* Send what was queued and collect what came back; wait only when nothing did (each
+     * curl_multi_perform visits every handle: one per wakeup, not one per request). */
     curl_multi_perform(s->multi, &running);
     read_done(s);
-    if (wait_ms > 0) {
+    if (wait_ms > 0 && !(for_slot && has_free(s))) {
         if (next >= 0 && (next - now) / 1000000 < wait_ms)
             wait_ms = (int)((next - now) / 1000000) + 1;
         curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
@@ -629,7 +641,7 @@ static struct hreq *free_slot(struct http_sink *s)
                 return &s->req[i];
         if (s->fatal)
             return NULL;
-        drive(s, 100);
+        drive(s, 100, 1);
     }
 }
 
@@ -652,7 +664,7 @@ static size_t drain(struct http_sink *s, int timeout_ms)
     int64_t end = fount_now_ns() + (int64_t)timeout_ms * 1000000;
 
     while (busy(s) && !s->fatal && (timeout_ms < 0 || fount_now_ns() < end))
-        drive(s, 100);
+        drive(s, 100, 0);
     return busy(s);
 }
 
@@ -1064,9 +1076,9 @@ static int http_write(void *ctx, const struct fount_batch *b, size_t *accepted,
             return fail_run(s, accepted, err);
         }
         i += k;
-        curl_multi_perform(s->multi, &running);
-        read_done(s);
     }
+    curl_multi_perform(s->multi, &running); /* the last ones leave now, not at the next call */
+    read_done(s);
     mark_counted(s);
     *accepted = b->nrows;
     return FOUNT_OK;
