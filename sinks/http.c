@@ -663,8 +663,13 @@ static size_t drain(struct http_sink *s, int timeout_ms)
 {
     int64_t end = fount_now_ns() + (int64_t)timeout_ms * 1000000;
 
-    while (busy(s) && !s->fatal && (timeout_ms < 0 || fount_now_ns() < end))
+    while (busy(s) && !s->fatal && (timeout_ms < 0 || fount_now_ns() < end)) {
+        if (fount_interrupted && timeout_ms < 0) { /* Ctrl-C: what is out gets 30 s */
+            timeout_ms = 30000;
+            end = fount_now_ns() + (int64_t)timeout_ms * 1000000;
+        }
         drive(s, 100, 0);
+    }
     return busy(s);
 }
 
@@ -1055,7 +1060,15 @@ static int http_write(void *ctx, const struct fount_batch *b, size_t *accepted,
     if (split_records(s, b, err))
         return FOUNT_FATAL;
     while (i < b->nrows) {
-        struct hreq *r = free_slot(s);
+        struct hreq *r;
+        if (fount_interrupted) { /* Ctrl-C: send no more; the rest fails, counted by the runner */
+            mark_counted(s);
+            *accepted = i;
+            fount_err_set(err, "interrupted: %zu records of %s not sent", b->nrows - i,
+                          b->rel->name);
+            return FOUNT_RETRY;
+        }
+        r = free_slot(s);
         if (!r)
             return fail_run(s, accepted, err);
         k = http_batch_take(&hr->sh, s->len + i, b->nrows - i, s->batch_records_sz,
@@ -1117,6 +1130,7 @@ static int http_end(void *ctx, const struct fount_relation *rel, struct fount_er
     report_pend(s);
     drain(s, -1);
     report_pend(s);
+    abort_all(s, "http: undelivered at exit"); /* only after Ctrl-C and 30 s */
     if (s->fatal) {
         if (hr)
             note_codes(s, hr);
