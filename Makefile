@@ -14,11 +14,13 @@ ifneq ($(SANITIZE),)
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb)
+PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb) \
+       $(if $(wildcard sinks/http.c),libcurl zlib)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_GNU_SOURCE $(if $(wildcard sinks/sqlite.c),-DFOUNT_WITH_SQLITE) $(PKG_CFLAGS)
 CPPFLAGS += $(if $(wildcard sinks/pgsql.c),-DFOUNT_WITH_PGSQL) $(if $(wildcard sinks/mysql.c),-DFOUNT_WITH_MYSQL)
+CPPFLAGS += $(if $(wildcard sinks/http.c),-DFOUNT_WITH_HTTP)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) $(wildcard generator/ext/*.c) \
@@ -52,12 +54,21 @@ $(O)/tests/%: tests/unit/%.c $(O)/libfount.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Igenerator -Isinks -o $@ $< $(O)/libfount.a \
 	  $(LDFLAGS) $(LDLIBS) -lcriterion
 
-# Programs the end-to-end tests start (test servers, proxies): tests/helpers/NAME.c
+# Programs the end-to-end tests start (test servers, proxies): tests/helpers/NAME.c, linked with
+# HELPER_LIBS_NAME besides the usual libraries. http-receiver needs libmicrohttpd (tests only).
 TEST_HELPERS = $(patsubst tests/helpers/%.c,$(O)/tests/helpers/%,$(wildcard tests/helpers/*.c))
+HELPER_LIBS_http-receiver = $(O)/libfount.a $$(pkg-config --libs libmicrohttpd) -lz
 
-$(O)/tests/helpers/%: tests/helpers/%.c
+$(O)/tests/helpers/%: tests/helpers/%.c $(O)/libfount.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(HELPER_LIBS_$*) $(LDFLAGS) $(LDLIBS)
+
+# The HTTP bench's bare libcurl-multi reference.
+HTTP_REF = $(if $(wildcard sinks/http.c),$(O)/tests/http-ref)
+
+$(O)/tests/http-ref: scripts/http-ref.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS) -lcurl
 
 bootstrap:
 	scripts/bootstrap
@@ -92,7 +103,7 @@ asan:
 tsan:
 	$(MAKE) O=build/tsan SANITIZE=thread test-e2e
 
-bench: fount
+bench: fount $(TEST_HELPERS) $(HTTP_REF)
 	scripts/bench.sh $(abspath $(FOUNT))
 
 # docs/*.md from docs/src/*.md.in, re-running every example they show (needs python3)
@@ -108,6 +119,6 @@ clean:
 
 # registry.c lists the optional sinks under flags that follow which sources exist: rebuild it
 # when one appears or goes.
-$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c)
+$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c sinks/http.c)
 
 -include $(LIB_OBJS:.o=.d) $(O)/generator/main.d

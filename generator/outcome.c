@@ -1,12 +1,16 @@
 /* outcome.c: failures by class and latencies per relation, as sinks report them (sink.h). */
 #include "outcome.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../sinks/sink.h"
 #include "runner.h"
+
+static void notes_free(struct fount_outcomes *o);
+static void notes_summary(const struct fount_outcomes *o, FILE *out);
 
 int64_t fount_now_ns(void)
 {
@@ -35,6 +39,7 @@ void outcomes_free(struct fount_outcomes *o)
         hist_free(&o->lat[i]);
     free(o->lat);
     free(o->fc);
+    notes_free(o);
     free(o);
 }
 
@@ -136,4 +141,46 @@ void outcomes_summary(const struct fount_outcomes *o, FILE *out)
         ms(v, sizeof v, h->max);
         fprintf(out, " max %s\n", v);
     }
+    notes_summary(o, out);
+}
+
+/* ---------------------------------------------------------------- notes (sink.h: sink_note) */
+
+struct outcome_note {
+    size_t ent;
+    char *text;
+};
+
+void sink_note(struct fount_outcomes *o, const struct fount_relation *rel, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    size_t e;
+
+    if (!o || (e = ent_of(o, rel)) == (size_t)-1)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    o->notes = xrealloc(o->notes, (o->nnotes + 1) * sizeof *o->notes);
+    o->notes[o->nnotes].ent = e;
+    o->notes[o->nnotes].text = xstrdup(text);
+    o->nnotes++;
+}
+
+static void notes_free(struct fount_outcomes *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->nnotes; i++)
+        free(o->notes[i].text);
+    free(o->notes);
+}
+
+static void notes_summary(const struct fount_outcomes *o, FILE *out)
+{
+    size_t i;
+
+    for (i = 0; i < o->nnotes; i++)
+        fprintf(out, "  %s: %s\n", o->p->ents[o->notes[i].ent].name, o->notes[i].text);
 }

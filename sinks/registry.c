@@ -20,6 +20,9 @@ extern const struct fount_sink_type postgres_sink_type;
 #ifdef FOUNT_WITH_MYSQL
 extern const struct fount_sink_type mysql_sink_type;
 #endif
+#ifdef FOUNT_WITH_HTTP
+extern const struct fount_sink_type http_sink_type;
+#endif
 
 static const struct fount_sink_type *const types[] = {
     &file_sink_type,
@@ -31,6 +34,9 @@ static const struct fount_sink_type *const types[] = {
 #endif
 #ifdef FOUNT_WITH_MYSQL
     &mysql_sink_type,
+#endif
+#ifdef FOUNT_WITH_HTTP
+    &http_sink_type,
 #endif
     &null_sink_type,
 };
@@ -86,6 +92,7 @@ const struct fount_sink_type *sink_resolve(const char *uri, const char **target,
             /* Aliases: the sink reads the whole URI (sink_args.uri), so the scheme only picks it. */
             t = sink_find(strcmp(scheme, "postgresql") == 0 ? "postgres"
                           : strcmp(scheme, "mariadb") == 0  ? "mysql"
+                          : strcmp(scheme, "https") == 0    ? "http"
                                                             : scheme);
             if (!t && (strcmp(scheme, "postgres") == 0 || strcmp(scheme, "postgresql") == 0 ||
                        strcmp(scheme, "mysql") == 0 || strcmp(scheme, "mariadb") == 0 ||

@@ -119,4 +119,9 @@ void sink_free_opts(const struct fount_sink_type *t, void *ctx);
 extern const struct fount_sink_type file_sink_type;
 extern const struct fount_sink_type null_sink_type;
 
+/* A line for the run's summary about a relation, printed indented under the table as
+ * "  <relation>: <text>" (counts per HTTP status, ...). Writer thread only; NULL-safe. */
+void sink_note(struct fount_outcomes *o, const struct fount_relation *rel, const char *fmt, ...)
+    FOUNT_PRINTF(3, 4);
+
 #endif
