@@ -1,6 +1,7 @@
 /* outcome.c: failures by class and latencies per relation, as sinks report them (sink.h). */
 #include "outcome.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +26,9 @@ struct fount_outcomes *outcomes_new(const struct plan *p)
     return o;
 }
 
+static void outcomes_free_notes(struct fount_outcomes *o);
+static void outcomes_print_notes(const struct fount_outcomes *o, FILE *out);
+
 void outcomes_free(struct fount_outcomes *o)
 {
     size_t i;
@@ -35,6 +39,7 @@ void outcomes_free(struct fount_outcomes *o)
         hist_free(&o->lat[i]);
     free(o->lat);
     free(o->fc);
+    outcomes_free_notes(o);
     free(o);
 }
 
@@ -136,4 +141,49 @@ void outcomes_summary(const struct fount_outcomes *o, FILE *out)
         ms(v, sizeof v, h->max);
         fprintf(out, " max %s\n", v);
     }
+    outcomes_print_notes(o, out);
+}
+
+/* ---------------------------------------------------------------- notes (sink_note) */
+
+struct outcome_note {
+    size_t ent;
+    char text[160];
+};
+
+void sink_note(struct fount_outcomes *o, const struct fount_relation *rel, const char *fmt, ...)
+{
+    va_list ap;
+    size_t e;
+
+    if (!o || (e = ent_of(o, rel)) == (size_t)-1)
+        return;
+    if (o->nnotes == o->capnotes) {
+        o->capnotes = o->capnotes ? o->capnotes * 2 : 4;
+        o->notes = xrealloc(o->notes, o->capnotes * sizeof *o->notes);
+    }
+    o->notes[o->nnotes].ent = e;
+    va_start(ap, fmt);
+    vsnprintf(o->notes[o->nnotes].text, sizeof o->notes[o->nnotes].text, fmt, ap);
+    va_end(ap);
+    o->nnotes++;
+}
+
+static void outcomes_print_notes(const struct fount_outcomes *o, FILE *out)
+{
+    size_t i, k;
+
+    for (i = 0; i < o->p->nents; i++) {
+        const struct entity *e = &o->p->ents[o->p->write_order[i]];
+        for (k = 0; k < o->nnotes; k++)
+            if (o->notes[k].ent == (size_t)e->index)
+                fprintf(out, "  %s: %s\n", e->name, o->notes[k].text);
+    }
+}
+
+static void outcomes_free_notes(struct fount_outcomes *o)
+{
+    free(o->notes);
+    o->notes = NULL;
+    o->nnotes = o->capnotes = 0;
 }
