@@ -14,11 +14,13 @@ ifneq ($(SANITIZE),)
   LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb)
+PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb) \
+       $(if $(wildcard sinks/kafka.c),rdkafka)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_GNU_SOURCE $(if $(wildcard sinks/sqlite.c),-DFOUNT_WITH_SQLITE) $(PKG_CFLAGS)
 CPPFLAGS += $(if $(wildcard sinks/pgsql.c),-DFOUNT_WITH_PGSQL) $(if $(wildcard sinks/mysql.c),-DFOUNT_WITH_MYSQL)
+CPPFLAGS += $(if $(wildcard sinks/kafka.c),-DFOUNT_WITH_KAFKA)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) $(wildcard generator/ext/*.c) \
@@ -27,10 +29,12 @@ LIB_OBJS = $(LIB_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 FOUNT = $(O)/fount
+# programs the e2e tests and benchmarks use: a Kafka mock cluster, a reference producer
+HELPERS = $(if $(wildcard sinks/kafka.c),$(O)/tests/kafka-mock $(O)/tests/kafka-ref)
 
 .PHONY: all run check check-all test test-unit test-e2e test-profiles asan tsan bench golden docs \
         clean bootstrap
-all: fount
+all: fount $(HELPERS)
 
 fount: $(FOUNT)
 	@# a rename, not cp: a running ./fount would make cp fail with "Text file busy"
@@ -51,6 +55,14 @@ $(O)/tests/%: tests/unit/%.c $(O)/libfount.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -Igenerator -Isinks -o $@ $< $(O)/libfount.a \
 	  $(LDFLAGS) $(LDLIBS) -lcriterion
+
+$(O)/tests/kafka-mock: tests/helpers/kafka-mock.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS) -lrdkafka
+
+$(O)/tests/kafka-ref: scripts/kafka-ref.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS) -lrdkafka
 
 bootstrap:
 	scripts/bootstrap
@@ -76,7 +88,7 @@ test-unit: $(UNIT_BINS)
 test-profiles: fount
 	@set -e; for p in profiles/*.json; do $(FOUNT) check $$p >/dev/null; echo "ok $$p"; done
 
-test-e2e: fount
+test-e2e: fount $(HELPERS)
 	FOUNT=$(abspath $(FOUNT)) bats tests/e2e
 
 asan:
@@ -85,7 +97,7 @@ asan:
 tsan:
 	$(MAKE) O=build/tsan SANITIZE=thread test-e2e
 
-bench: fount
+bench: fount $(HELPERS)
 	scripts/bench.sh $(abspath $(FOUNT))
 
 # docs/*.md from docs/src/*.md.in, re-running every example they show (needs python3)
@@ -101,6 +113,6 @@ clean:
 
 # registry.c lists the optional sinks under flags that follow which sources exist: rebuild it
 # when one appears or goes.
-$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c)
+$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c sinks/kafka.c)
 
 -include $(LIB_OBJS:.o=.d) $(O)/generator/main.d
