@@ -657,37 +657,53 @@ fail:
     return NULL;
 }
 
-/* The topic's metadata within the connect timeout: its partition count, or an error. */
-static int check_topic(struct kafka_sink *s, struct krel *k, struct fount_err *err)
+/* Partitions of the topic in md (all the cluster's topics), or -1 when it has no such topic. */
+static int32_t topic_partitions(const struct rd_kafka_metadata *md, const char *topic)
 {
-    const struct rd_kafka_metadata *md = NULL;
-    int ms = (int)(s->connect_timeout / 1000);
-    rd_kafka_resp_err_t e = rd_kafka_metadata(s->rk, 0, k->rkt, &md, ms);
-    int rc = -1;
+    int i;
 
-    if (e) {
-        fount_err_set(err, "cannot reach Kafka at %s within %g s (%s)", s->brokers, ms / 1000.0,
-                      rd_kafka_err2str(e));
-        return -1;
-    }
-    if (md->topic_cnt < 1)
-        fount_err_set(err, "topic %s: the cluster at %s sent no metadata for it", k->topic,
-                      s->brokers);
-    else if (md->topics[0].err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+    for (i = 0; i < md->topic_cnt; i++)
+        if (!strcmp(md->topics[i].topic, topic))
+            return md->topics[i].err ? -1 : md->topics[i].partition_cnt;
+    return -1;
+}
+
+/* The topic's partitions: from md (the cluster's topics, asked for before any topic handle
+ * exists, since asking for one topic may create it), or, when the brokers may create it, from
+ * its own metadata. */
+static int check_topic(struct kafka_sink *s, struct krel *k, const struct rd_kafka_metadata *md,
+                       int autocreate, struct fount_err *err)
+{
+    const struct rd_kafka_metadata *tmd = NULL;
+    rd_kafka_resp_err_t e;
+
+    k->nparts = topic_partitions(md, k->topic);
+    if (k->nparts < 0 && !autocreate) {
         fount_err_set(err, "topic %s does not exist at %s (create it first, or pass -X "
                            "allow.auto.create.topics=true if the brokers create topics)",
                       k->topic, s->brokers);
-    else if (md->topics[0].err)
-        fount_err_set(err, "topic %s: %s", k->topic, rd_kafka_err2str(md->topics[0].err));
-    else if (md->topics[0].partition_cnt < 1)
-        fount_err_set(err, "topic %s has no partitions", k->topic);
-    else {
-        k->nparts = md->topics[0].partition_cnt;
-        k->parts = xcalloc((size_t)k->nparts, sizeof *k->parts);
-        rc = 0;
+        return -1;
     }
-    rd_kafka_metadata_destroy(md);
-    return rc;
+    if (k->nparts < 0) {
+        e = rd_kafka_metadata(s->rk, 0, k->rkt, &tmd, (int)(s->connect_timeout / 1000));
+        if (e || tmd->topic_cnt < 1 || tmd->topics[0].err) {
+            fount_err_set(err, "topic %s: %s", k->topic,
+                          rd_kafka_err2str(e ? e : tmd->topic_cnt < 1
+                                                       ? RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
+                                                       : tmd->topics[0].err));
+            if (tmd)
+                rd_kafka_metadata_destroy(tmd);
+            return -1;
+        }
+        k->nparts = tmd->topics[0].partition_cnt;
+        rd_kafka_metadata_destroy(tmd);
+    }
+    if (k->nparts < 1) {
+        fount_err_set(err, "topic %s has no partitions", k->topic);
+        return -1;
+    }
+    k->parts = xcalloc((size_t)k->nparts, sizeof *k->parts);
+    return 0;
 }
 
 static int kafka_open(void *ctx, const struct sink_args *a, struct fount_err *err)
@@ -695,8 +711,10 @@ static int kafka_open(void *ctx, const struct sink_args *a, struct fount_err *er
     struct kafka_sink *s = ctx;
     rd_kafka_conf_t *conf;
     char topic[256], errstr[512];
-    int debug = 0;
-    size_t i, j;
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t e;
+    int debug = 0, autocreate = 0, rc = FOUNT_FATAL;
+    size_t i;
 
     s->a = a;
     s->t0 = fount_now_ns();
@@ -725,6 +743,9 @@ static int kafka_open(void *ctx, const struct sink_args *a, struct fount_err *er
     }
     if (!(conf = make_conf(s, &debug, err)))
         return FOUNT_FATAL;
+    if (rd_kafka_conf_get(conf, "allow.auto.create.topics", errstr, &(size_t){sizeof errstr}) ==
+        RD_KAFKA_CONF_OK)
+        autocreate = !strcmp(errstr, "true");
     rd_kafka_conf_set_opaque(conf, s);
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_error_cb(conf, on_error);
@@ -735,6 +756,14 @@ static int kafka_open(void *ctx, const struct sink_args *a, struct fount_err *er
         fount_err_set(err, "%s", errstr);
         return FOUNT_FATAL;
     }
+    /* One question to the cluster, answered within connect_timeout: is it there, and which
+     * topics does it hold. */
+    e = rd_kafka_metadata(s->rk, 1, NULL, &md, (int)(s->connect_timeout / 1000));
+    if (e) {
+        fount_err_set(err, "cannot reach Kafka at %s within %g s (%s)", s->brokers,
+                      (double)s->connect_timeout / 1e6, rd_kafka_err2str(e));
+        return FOUNT_FATAL;
+    }
     for (i = 0; i < s->nrels; i++) {
         struct krel *k = &s->rels[i];
         rd_kafka_topic_conf_t *tc = rd_kafka_default_topic_conf_dup(s->rk);
@@ -742,22 +771,25 @@ static int kafka_open(void *ctx, const struct sink_args *a, struct fount_err *er
             rd_kafka_topic_conf_set(tc, "partitioner", k->partitioner, errstr, sizeof errstr)) {
             fount_err_set(err, "partitioner: %s", errstr);
             rd_kafka_topic_conf_destroy(tc);
-            return FOUNT_FATAL;
+            goto out;
+        }
+        if (topic_partitions(md, k->topic) < 0 && !autocreate) {
+            rd_kafka_topic_conf_destroy(tc);
+            check_topic(s, k, md, 0, err);
+            goto out;
         }
         k->rkt = rd_kafka_topic_new(s->rk, k->topic, tc);
         if (!k->rkt) {
             fount_err_set(err, "topic %s: %s", k->topic, rd_kafka_err2str(rd_kafka_last_error()));
-            return FOUNT_FATAL;
+            goto out;
         }
-        for (j = 0; j < i && strcmp(s->rels[j].topic, k->topic); j++)
-            ;
-        if (j < i) { /* the same topic as an earlier relation: asked once */
-            k->nparts = s->rels[j].nparts;
-            k->parts = xcalloc((size_t)k->nparts, sizeof *k->parts);
-        } else if (check_topic(s, k, err))
-            return FOUNT_FATAL;
+        if (check_topic(s, k, md, autocreate, err))
+            goto out;
     }
-    return FOUNT_OK;
+    rc = FOUNT_OK;
+out:
+    rd_kafka_metadata_destroy(md);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- producing */

@@ -1,10 +1,11 @@
 /* kafka-mock.c: a Kafka broker for tests: librdkafka's mock cluster held open in its own process, so
  * that the real fount binary and kcat talk to it over TCP on 127.0.0.1 (SERVICES.md, Kafka).
  *
- *   kafka-mock [-b BROKERS] [-t TOPIC:PARTITIONS]... BOOTFILE
+ *   kafka-mock [-b BROKERS] [-t TOPIC:PARTITIONS]... [-c FIFO] BOOTFILE
  *       starts BROKERS (3) brokers, creates the topics (replication: min(3, BROKERS)), writes the
- *       bootstrap list to BOOTFILE (by rename, so it appears whole), then reads commands on stdin,
- *       one per line, until "quit" (after end of input it serves until SIGTERM):
+ *       bootstrap list to BOOTFILE (by rename, so it appears whole), then reads commands on stdin
+ *       (or, with -c, from the named pipe FIFO, reopened after each writer: `echo down 1 > FIFO`),
+ *       one per line, until "quit" (after the end of stdin it serves until SIGTERM):
  *         topic NAME PARTITIONS          create a topic
  *         errors APIKEY N ERR...         the next N requests of APIKEY (Produce, Metadata or a
  *                                        number) fail with ERR (names such as
@@ -114,7 +115,7 @@ static int murmur2(int parts)
 int main(int argc, char **argv)
 {
     char errstr[512], line[1024], tmp[4096];
-    const char *bootfile = NULL;
+    const char *bootfile = NULL, *fifo = NULL;
     rd_kafka_conf_t *conf;
     rd_kafka_mock_cluster_t *mc;
     rd_kafka_t *rk;
@@ -136,6 +137,8 @@ int main(int argc, char **argv)
             brokers = atoi(argv[++i]);
         else if (!strcmp(argv[i], "-t") && i + 1 < argc)
             i++;
+        else if (!strcmp(argv[i], "-c") && i + 1 < argc)
+            fifo = argv[++i];
         else
             bootfile = argv[i];
     }
@@ -162,6 +165,16 @@ int main(int argc, char **argv)
         rename(tmp, bootfile)) {
         fprintf(stderr, "kafka-mock: cannot write %s\n", bootfile);
         return 1;
+    }
+    while (fifo) { /* one writer after another; SIGTERM ends it */
+        FILE *in = fopen(fifo, "r");
+        if (!in) {
+            fprintf(stderr, "kafka-mock: cannot open %s\n", fifo);
+            return 1;
+        }
+        while (fgets(line, sizeof line, in))
+            command(mc, line);
+        fclose(in);
     }
     for (;;) {
         if (!fgets(line, sizeof line, stdin)) {
