@@ -43,8 +43,8 @@ static const char *const kafka_defaults[][2] = {
     {"batch.size", "1000000"},
     {"batch.num.messages", "10000"},
     {"compression.type", "lz4"},
-    {"queue.buffering.max.messages", "500000"},
-    {"queue.buffering.max.kbytes", "262144"},
+    {"queue.buffering.max.messages", "100000"},
+    {"queue.buffering.max.kbytes", "65536"},
     {"message.timeout.ms", "120000"},
     {"allow.auto.create.topics", "false"},
     {"partitioner", "murmur2_random"},
@@ -97,6 +97,9 @@ struct kafka_sink {
     struct kpending *pend;
     size_t npend, cappend;
     int64_t t0;                 /* due times in msg_opaque count from here */
+    int64_t now;                /* when the current poll began: delivery reports served in it
+                                   take this as their time (one clock read per poll, not per
+                                   message; polls that wait end within 5 ms) */
     int fatal;                  /* an error_cb fatal error (idempotence broken) */
     char fatal_msg[600];
     struct buf tmp;             /* resent sub-batches, encoded here */
@@ -487,6 +490,13 @@ static void count_partition(struct krel *k, int32_t part)
     k->parts[part]++;
 }
 
+/* rd_kafka_poll, noting the time first (on_delivery reads it). */
+static void poll_reports(struct kafka_sink *s, int ms)
+{
+    s->now = fount_now_ns();
+    rd_kafka_poll(s->rk, ms);
+}
+
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
     struct kafka_sink *s = opaque;
@@ -506,8 +516,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     }
     k->acked++;
     count_partition(k, m->partition);
-    sink_latency(s->a->outcomes, k->rel,
-                 ((uint64_t)(fount_now_ns() - s->t0) - op) & KAFKA_TIME_MASK, 1);
+    sink_latency(s->a->outcomes, k->rel, ((uint64_t)(s->now - s->t0) - op) & KAFKA_TIME_MASK, 1);
 }
 
 static void on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
@@ -962,7 +971,7 @@ static int kafka_write(void *ctx, const struct fount_batch *b, size_t *accepted,
         while ((e = produce_row(s, k, ri, b, i, frame + start, end - start)) ==
                RD_KAFKA_RESP_ERR__QUEUE_FULL) {
             /* back-pressure: serve delivery reports until the queue has room */
-            rd_kafka_poll(s->rk, 5);
+            poll_reports(s, 5);
             if (s->fatal)
                 break;
         }
@@ -980,7 +989,7 @@ static int kafka_write(void *ctx, const struct fount_batch *b, size_t *accepted,
             k->inflight++;
         start = end;
     }
-    rd_kafka_poll(s->rk, 0);
+    poll_reports(s, 0);
     *accepted = b->nrows;
     return FOUNT_OK;
 }
@@ -991,7 +1000,7 @@ static int kafka_end(void *ctx, const struct fount_relation *rel, struct fount_e
 
     (void)rel;
     (void)err;
-    rd_kafka_poll(s->rk, 0);
+    poll_reports(s, 0);
     pend_drain(s);
     return FOUNT_OK;
 }
@@ -1011,6 +1020,19 @@ static void note_skew(struct kafka_sink *s, const struct krel *k)
               100.0 * (double)k->parts[best] / (double)k->acked, 100.0 / k->nparts);
 }
 
+/* rd_kafka_flush in steps of 10 ms, so that the delivery reports it serves read a fresh clock. */
+static rd_kafka_resp_err_t flush_reports(struct kafka_sink *s, int64_t ms)
+{
+    int64_t end = fount_now_ns() + ms * 1000000;
+    rd_kafka_resp_err_t e;
+
+    do {
+        s->now = fount_now_ns();
+        e = rd_kafka_flush(s->rk, 10);
+    } while (e == RD_KAFKA_RESP_ERR__TIMED_OUT && fount_now_ns() < end);
+    return e;
+}
+
 static int kafka_flush(void *ctx, int timeout_ms, struct fount_err *err)
 {
     struct kafka_sink *s = ctx;
@@ -1020,12 +1042,11 @@ static int kafka_flush(void *ctx, int timeout_ms, struct fount_err *err)
     (void)err;
     if (timeout_ms >= 0 && timeout_ms < ms)
         ms = timeout_ms;
-    if (rd_kafka_flush(s->rk, (int)ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (flush_reports(s, ms) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         /* Give up on what is left: purged messages get delivery reports (_PURGE_*), which
          * count them undelivered; anything that still has none is counted here. */
         rd_kafka_purge(s->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-        rd_kafka_flush(s->rk, 1000);
-        rd_kafka_poll(s->rk, 0);
+        flush_reports(s, 1000);
     }
     for (i = 0; i < s->nrels; i++)
         if (s->rels[i].inflight) {

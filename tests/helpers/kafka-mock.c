@@ -146,6 +146,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: kafka-mock [-b BROKERS] [-t TOPIC:PARTITIONS]... BOOTFILE\n");
         return 2;
     }
+    if (fifo && access(fifo, R_OK)) {
+        fprintf(stderr, "kafka-mock: cannot read %s (make it with mkfifo)\n", fifo);
+        return 1;
+    }
     mc = rd_kafka_mock_cluster_new(rk, brokers);
     if (!mc) {
         fprintf(stderr, "kafka-mock: cannot start the mock cluster\n");
