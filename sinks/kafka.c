@@ -879,8 +879,9 @@ static rd_kafka_resp_err_t produce_row(struct kafka_sink *s, struct krel *k, siz
 {
     const struct fount_relation *rel = b->rel;
     const struct fount_value *row = b->vals + i * rel->ncols;
-    rd_kafka_vu_t vu[6 + KAFKA_MAX_HEADERS];
-    char keybuf[128], hbuf[KAFKA_MAX_HEADERS][128];
+    rd_kafka_vu_t vu[8];
+    rd_kafka_headers_t *hdrs = NULL;
+    char keybuf[128], hbuf[128];
     int64_t due = b->due_ns ? b->due_ns[i] : b->sent_ns;
     size_t n = 0, h;
     rd_kafka_error_t *e;
@@ -911,25 +912,31 @@ static rd_kafka_resp_err_t produce_row(struct kafka_sink *s, struct krel *k, siz
         vu[n].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
         vu[n++].u.i64 = us >= 0 ? us / 1000 : -((-us + 999) / 1000);
     }
-    for (h = 0; h < k->nhdr; h++) {
-        const struct kheader *kh = &k->hdr[h];
-        vu[n].vtype = RD_KAFKA_VTYPE_HEADER;
-        vu[n].u.header.name = kh->name;
-        if (kh->col < 0) {
-            vu[n].u.header.val = kh->value;
-            vu[n].u.header.size = (ssize_t)strlen(kh->value);
-        } else {
-            const void *p;
-            ssize_t len = value_bytes(&row[kh->col], &rel->cols[kh->col], &p, hbuf[h],
-                                      sizeof hbuf[h]);
-            vu[n].u.header.val = len >= 0 ? p : NULL;
-            vu[n].u.header.size = len >= 0 ? len : 0;
+    /* Headers as a list of our own (VTYPE_HEADERS): librdkafka 2.0's produceva frees the
+     * per-header form (VTYPE_HEADER) twice when the partitioner fails (a topic-level error such
+     * as an authorization failure). Ours stay ours when the call fails, and are freed here. */
+    if (k->nhdr) {
+        hdrs = rd_kafka_headers_new(k->nhdr);
+        for (h = 0; h < k->nhdr; h++) {
+            const struct kheader *kh = &k->hdr[h];
+            if (kh->col < 0)
+                rd_kafka_header_add(hdrs, kh->name, -1, kh->value, -1);
+            else {
+                const void *p;
+                ssize_t len = value_bytes(&row[kh->col], &rel->cols[kh->col], &p, hbuf,
+                                          sizeof hbuf);
+                rd_kafka_header_add(hdrs, kh->name, -1, len >= 0 ? p : NULL,
+                                    len >= 0 ? len : 0);
+            }
         }
-        n++;
+        vu[n].vtype = RD_KAFKA_VTYPE_HEADERS;
+        vu[n++].u.headers = hdrs;
     }
     e = rd_kafka_produceva(s->rk, vu, n);
     if (!e)
         return RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (hdrs)
+        rd_kafka_headers_destroy(hdrs);
     code = rd_kafka_error_code(e);
     rd_kafka_error_destroy(e);
     return code;
