@@ -15,12 +15,13 @@ ifneq ($(SANITIZE),)
 endif
 
 PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb) \
-       $(if $(wildcard sinks/http.c),libcurl zlib)
+       $(if $(wildcard sinks/http.c),libcurl zlib) $(if $(wildcard sinks/kafka.c),rdkafka)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_GNU_SOURCE $(if $(wildcard sinks/sqlite.c),-DFOUNT_WITH_SQLITE) $(PKG_CFLAGS)
 CPPFLAGS += $(if $(wildcard sinks/pgsql.c),-DFOUNT_WITH_PGSQL) $(if $(wildcard sinks/mysql.c),-DFOUNT_WITH_MYSQL)
 CPPFLAGS += $(if $(wildcard sinks/http.c),-DFOUNT_WITH_HTTP)
+CPPFLAGS += $(if $(wildcard sinks/kafka.c),-DFOUNT_WITH_KAFKA)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) $(wildcard generator/ext/*.c) \
@@ -63,12 +64,17 @@ $(O)/tests/helpers/%: tests/helpers/%.c $(O)/libfount.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(HELPER_LIBS_$*) $(LDFLAGS) $(LDLIBS)
 
-# The HTTP bench's bare libcurl-multi reference.
-HTTP_REF = $(if $(wildcard sinks/http.c),$(O)/tests/http-ref)
+# The benchmarks' references: a bare libcurl-multi loop, a minimal librdkafka producer.
+BENCH_REFS = $(if $(wildcard sinks/http.c),$(O)/tests/http-ref) \
+             $(if $(wildcard sinks/kafka.c),$(O)/tests/kafka-ref)
 
 $(O)/tests/http-ref: scripts/http-ref.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS) -lcurl
+
+$(O)/tests/kafka-ref: scripts/kafka-ref.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(LDFLAGS) -lrdkafka
 
 bootstrap:
 	scripts/bootstrap
@@ -103,7 +109,7 @@ asan:
 tsan:
 	$(MAKE) O=build/tsan SANITIZE=thread test-e2e
 
-bench: fount $(TEST_HELPERS) $(HTTP_REF)
+bench: fount $(TEST_HELPERS) $(BENCH_REFS)
 	scripts/bench.sh $(abspath $(FOUNT))
 
 # docs/*.md from docs/src/*.md.in, re-running every example they show (needs python3)
@@ -119,6 +125,6 @@ clean:
 
 # registry.c lists the optional sinks under flags that follow which sources exist: rebuild it
 # when one appears or goes.
-$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c sinks/http.c)
+$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c sinks/http.c sinks/kafka.c)
 
 -include $(LIB_OBJS:.o=.d) $(O)/generator/main.d

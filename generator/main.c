@@ -63,6 +63,7 @@ static const char usage_run[] =
     "  --append            continue after the rows an existing database already holds\n"
     "  --sqlite-durable    keep SQLite's full durability (slower)\n"
     "  -o, --sink-opt K=V  a sink option (see `fount sinks`)\n"
+    "  -X K=V              a client property passed through (Kafka: librdkafka's)\n"
     "  --retries N         resends of a batch after a transient failure (default 5)\n"
     "  --quiet             no progress line and no summary\n"
     "\n"
@@ -126,6 +127,8 @@ struct cli {
     int workload, threads_given;
     char **sink_opts;
     size_t nsink_opts;
+    char **props;       /* -X */
+    size_t nprops;
 };
 
 static void die_usage(const char *cmd, const char *fmt, ...) FOUNT_PRINTF(2, 3);
@@ -270,6 +273,9 @@ static void parse_args(int argc, char **argv, struct cli *c)
         } else if (!strcmp(name, "-o") || !strcmp(name, "--sink-opt")) {
             c->sink_opts = xrealloc(c->sink_opts, (c->nsink_opts + 1) * sizeof *c->sink_opts);
             c->sink_opts[c->nsink_opts++] = (char *)optval(argc, argv, &i, eq, cmdsp);
+        } else if (!strcmp(name, "-X")) {
+            c->props = xrealloc(c->props, (c->nprops + 1) * sizeof *c->props);
+            c->props[c->nprops++] = (char *)optval(argc, argv, &i, eq, cmdsp);
         } else if (!strcmp(name, "--quiet") || !strcmp(name, "-q"))
             c->quiet = 1;
         else if (!strcmp(name, "--force"))
@@ -610,6 +616,15 @@ static int seed_run(struct cli *c)
     }
     ctx = xcalloc(1, st->ctx_size);
     if (sink_set_opts(st, ctx, c->sink_opts, c->nsink_opts, &err)) {
+        fprintf(stderr, "fount: %s\n", err.msg);
+        rc = EXIT_USAGE;
+        goto out_ctx;
+    }
+    args.props = c->props;
+    args.nprops = c->nprops;
+    if (c->nprops && (!st->check_props || st->check_props(c->props, c->nprops, &err))) {
+        if (!st->check_props)
+            fount_err_set(&err, "-X: the %s sink takes no pass-through properties", st->name);
         fprintf(stderr, "fount: %s\n", err.msg);
         rc = EXIT_USAGE;
         goto out_ctx;
@@ -1025,5 +1040,6 @@ int main(int argc, char **argv)
     else
         rc = cmd_schema(&c);
     free(c.sink_opts);
+    free(c.props);
     return rc;
 }

@@ -9,9 +9,6 @@
 #include "../sinks/sink.h"
 #include "runner.h"
 
-static void notes_free(struct fount_outcomes *o);
-static void notes_summary(const struct fount_outcomes *o, FILE *out);
-
 int64_t fount_now_ns(void)
 {
     struct timespec ts;
@@ -29,6 +26,9 @@ struct fount_outcomes *outcomes_new(const struct plan *p)
     return o;
 }
 
+static void outcomes_free_notes(struct fount_outcomes *o);
+static void outcomes_print_notes(const struct fount_outcomes *o, FILE *out);
+
 void outcomes_free(struct fount_outcomes *o)
 {
     size_t i;
@@ -39,7 +39,7 @@ void outcomes_free(struct fount_outcomes *o)
         hist_free(&o->lat[i]);
     free(o->lat);
     free(o->fc);
-    notes_free(o);
+    outcomes_free_notes(o);
     free(o);
 }
 
@@ -141,46 +141,49 @@ void outcomes_summary(const struct fount_outcomes *o, FILE *out)
         ms(v, sizeof v, h->max);
         fprintf(out, " max %s\n", v);
     }
-    notes_summary(o, out);
+    outcomes_print_notes(o, out);
 }
 
-/* ---------------------------------------------------------------- notes (sink.h: sink_note) */
+/* ---------------------------------------------------------------- notes (sink_note) */
 
 struct outcome_note {
     size_t ent;
-    char *text;
+    char text[256];
 };
 
 void sink_note(struct fount_outcomes *o, const struct fount_relation *rel, const char *fmt, ...)
 {
-    char text[1024];
     va_list ap;
     size_t e;
 
     if (!o || (e = ent_of(o, rel)) == (size_t)-1)
         return;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    o->notes = xrealloc(o->notes, (o->nnotes + 1) * sizeof *o->notes);
+    if (o->nnotes == o->capnotes) {
+        o->capnotes = o->capnotes ? o->capnotes * 2 : 4;
+        o->notes = xrealloc(o->notes, o->capnotes * sizeof *o->notes);
+    }
     o->notes[o->nnotes].ent = e;
-    o->notes[o->nnotes].text = xstrdup(text);
+    va_start(ap, fmt);
+    vsnprintf(o->notes[o->nnotes].text, sizeof o->notes[o->nnotes].text, fmt, ap);
+    va_end(ap);
     o->nnotes++;
 }
 
-static void notes_free(struct fount_outcomes *o)
+static void outcomes_print_notes(const struct fount_outcomes *o, FILE *out)
 {
-    size_t i;
+    size_t i, k;
 
-    for (i = 0; i < o->nnotes; i++)
-        free(o->notes[i].text);
-    free(o->notes);
+    for (i = 0; i < o->p->nents; i++) {
+        const struct entity *e = &o->p->ents[o->p->write_order[i]];
+        for (k = 0; k < o->nnotes; k++)
+            if (o->notes[k].ent == (size_t)e->index)
+                fprintf(out, "  %s: %s\n", e->name, o->notes[k].text);
+    }
 }
 
-static void notes_summary(const struct fount_outcomes *o, FILE *out)
+static void outcomes_free_notes(struct fount_outcomes *o)
 {
-    size_t i;
-
-    for (i = 0; i < o->nnotes; i++)
-        fprintf(out, "  %s: %s\n", o->p->ents[o->notes[i].ent].name, o->notes[i].text);
+    free(o->notes);
+    o->notes = NULL;
+    o->nnotes = o->capnotes = 0;
 }

@@ -26,8 +26,8 @@ struct fount_outcomes {
     struct hist *lat;         /* per entity; counts NULL until the first record */
     int show_latency;         /* the summary prints latencies (paced runs, sinks that
                                  acknowledge): seeding a file has no latency to speak of */
-    struct outcome_note *notes; /* sink_note(): lines for the summary, in order */
-    size_t nnotes;
+    struct outcome_note *notes; /* sink_note: lines for the summary, in order           */
+    size_t nnotes, capnotes;
 };
 
 struct fount_outcomes *outcomes_new(const struct plan *p);

@@ -23,6 +23,9 @@ extern const struct fount_sink_type mysql_sink_type;
 #ifdef FOUNT_WITH_HTTP
 extern const struct fount_sink_type http_sink_type;
 #endif
+#ifdef FOUNT_WITH_KAFKA
+extern const struct fount_sink_type kafka_sink_type;
+#endif
 
 static const struct fount_sink_type *const types[] = {
     &file_sink_type,
@@ -37,6 +40,9 @@ static const struct fount_sink_type *const types[] = {
 #endif
 #ifdef FOUNT_WITH_HTTP
     &http_sink_type,
+#endif
+#ifdef FOUNT_WITH_KAFKA
+    &kafka_sink_type,
 #endif
     &null_sink_type,
 };
