@@ -10,6 +10,7 @@
 #include "plan.h"
 
 struct rel_stats;
+struct load;
 
 struct fail_class {
     size_t ent;               /* entity index                                   */
@@ -25,6 +26,7 @@ struct fount_outcomes {
     struct hist *lat;         /* per entity; counts NULL until the first record */
     int show_latency;         /* the summary prints latencies (paced runs, sinks that
                                  acknowledge): seeding a file has no latency to speak of */
+    struct load *load;        /* the load tester's series and stages (load.h), or NULL */
 };
 
 struct fount_outcomes *outcomes_new(const struct plan *p);

@@ -502,5 +502,7 @@ void plan_free(struct plan *p)
     free(p->path);
     gen_ext_locale_free(p->locale);
     cJSON_Delete(p->sinks_cfg);
+    free(p->stages);
+    free(p->thresholds);
     free(p);
 }
