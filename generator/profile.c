@@ -1283,7 +1283,7 @@ static void psinks(struct pctx *c, const cJSON *node)
 static void pcompile(struct pctx *c, const cJSON *root)
 {
     static const char *const keys[] = {"seed", "description", "locale", "entities", "streams",
-                                       "series", "sinks", NULL};
+                                       "series", "sinks", "stages", "thresholds", NULL};
     static const char *const names[] = {"entities", "streams", "series"};
     const cJSON *sec[3];
     int64_t seed = 0;
@@ -1316,6 +1316,7 @@ static void pcompile(struct pctx *c, const cJSON *root)
     pentities(c, sec, names, 3);
     if (member(root, "sinks"))
         psinks(c, member(root, "sinks"));
+    pload(c, root);
 }
 
 static void flush_errors(struct pctx *c, struct buf *errors, int *nerrors)

@@ -72,6 +72,9 @@ int pdist(struct pctx *c, const cJSON *node, const char *path, double unit, doub
 /* profile_stream.c: the stream keys of streams.NAME (start, bound, rate...). */
 int pstream(struct pctx *c, struct entity *e, const cJSON *spec, const char *path);
 
+/* profile_load.c: the load-test keys "stages" and "thresholds" of the profile's top level. */
+void pload(struct pctx *c, const cJSON *root);
+
 /* field.c: the generators a field's "type" may name. */
 struct gen_def {
     const char *name;

@@ -156,8 +156,10 @@ static void nap(double seconds)
 {
     double end = now_s() + seconds;
 
-    while (!fount_interrupted && now_s() < end) {
-        struct timespec ts = {0, 20 * 1000 * 1000};
+    double left;
+
+    while (!fount_interrupted && (left = end - now_s()) > 0) {
+        struct timespec ts = {0, left < 0.02 ? (long)(left * 1e9) : 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
 }
