@@ -15,7 +15,8 @@ struct load *load_new(const struct load_stage *stages, size_t n)
 
     if (n > LOAD_MAX_STAGES)
         n = LOAD_MAX_STAGES;
-    memcpy(ld->stages, stages, n * sizeof *stages);
+    if (n)
+        memcpy(ld->stages, stages, n * sizeof *stages);
     ld->nstages = n;
     ld->cum = xcalloc(n + 1, sizeof *ld->cum);
     ld->start_s = xcalloc(n + 1, sizeof *ld->start_s);
