@@ -240,17 +240,30 @@ static void progress(struct load *ld, double t, const struct load_status *s, int
     const struct load_sample *x = ld->nsamples ? &ld->samples[ld->nsamples - 1] : NULL;
     double rate = x && x->t1 > x->t0 ? (double)x->sent / (x->t1 - x->t0)
                                      : (t > 0 ? (double)s->sent / t : 0);
-    char p99[32] = "-", tgt[48] = "";
+    double target = x && x->target > 0 ? x->target : s->target;
+    char line[512], v[32];
+    size_t n = 0;
 
-    if (x && x->lat_n)
-        fmt_ns(p99, sizeof p99, x->p99);
-    if (s->target > 0 || (x && x->target > 0))
-        snprintf(tgt, sizeof tgt, " of %.0f/s target", x && x->target > 0 ? x->target : s->target);
-    fprintf(stderr, "%sfount: %.0fs  %.0f rows/s%s  %llu sent  backlog %llu  %llu failed  p99 %s%s",
-            ld->progress == LOAD_PROGRESS_TTY ? "\r\033[K" : "", t, rate, tgt,
-            (unsigned long long)s->sent,
-            (unsigned long long)(s->expected > s->sent ? s->expected - s->sent : 0),
-            (unsigned long long)s->failed, p99,
+    n += (size_t)snprintf(line + n, sizeof line - n, "fount: %.0fs", t);
+    if (s->rel)
+        n += (size_t)snprintf(line + n, sizeof line - n, "  %s %llu/%llu (%.0f%%)", s->rel,
+                              (unsigned long long)s->rel_done, (unsigned long long)s->rel_total,
+                              s->rel_total ? 100.0 * (double)s->rel_done / (double)s->rel_total
+                                           : 100.0);
+    n += (size_t)snprintf(line + n, sizeof line - n, "  %llu sent  %.0f rows/s",
+                          (unsigned long long)s->sent, rate);
+    if (n < sizeof line && ld->paced_total)
+        n += (size_t)snprintf(line + n, sizeof line - n, " of %.0f/s target  backlog %llu",
+                              target, (unsigned long long)(s->expected > s->sent
+                                                               ? s->expected - s->sent : 0));
+    if (n < sizeof line && s->failed)
+        n += (size_t)snprintf(line + n, sizeof line - n, "  %llu failed",
+                              (unsigned long long)s->failed);
+    if (n < sizeof line && x && x->lat_n) {
+        fmt_ns(v, sizeof v, x->p99);
+        snprintf(line + n, sizeof line - n, "  p99 %s", v);
+    }
+    fprintf(stderr, "%s%s%s", ld->progress == LOAD_PROGRESS_TTY ? "\r\033[K" : "", line,
             ld->progress == LOAD_PROGRESS_TTY && !last ? "" : "\n");
     fflush(stderr);
 }

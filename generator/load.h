@@ -46,6 +46,8 @@ struct load_status {
     uint64_t expected;           /* records due by now on the schedule (0: not paced)      */
     double target;               /* the target rate now, records/s (0: none)               */
     double lag_s;
+    const char *rel;             /* the relation being written, for the progress line      */
+    uint64_t rel_done, rel_total;
 };
 
 enum load_progress { LOAD_PROGRESS_NONE, LOAD_PROGRESS_TTY, LOAD_PROGRESS_PLAIN };

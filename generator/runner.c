@@ -19,6 +19,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -71,6 +72,7 @@ struct runner {
     int64_t pe_wall0;
     uint64_t pe_base;
     double lag_s;
+    const struct entity *cur; /* the relation being written */
 };
 
 static double now_s(void)
@@ -176,6 +178,14 @@ static void run_status(const struct runner *r, const struct run_opts *o, int64_t
         st->failed += r->rel[i].failed;
     }
     st->lag_s = r->lag_s;
+    if (r->cur) {
+        const struct rel_stats *rs = &r->rel[r->cur->index];
+        st->rel = r->cur->name;
+        st->rel_done = rs->delivered + rs->failed;
+        st->rel_total = r->cur->rel.rows;
+        if (load_schedule_s(o->load) > 0 && load_expected(o->load, 1e18) < (double)st->rel_total)
+            st->rel_total = (uint64_t)ceil(load_expected(o->load, 1e18)); /* the schedule ends first */
+    }
     if (load_has_schedule(o->load)) {
         double t = load_elapsed(o->load, now);
         st->expected = (uint64_t)load_expected(o->load, t);
@@ -452,6 +462,7 @@ static void write_all(struct runner *r, const struct run_opts *o, struct run_res
         int stopped = 0;
         int64_t wall0 = fount_now_ns(); /* realtime pacing starts with the relation */
         rs->written = 1;
+        r->cur = e;
         if (o->pace_realtime && e->stream && !load_has_schedule(o->load)) {
             struct load_status st;
             run_status(r, o, wall0, &st);
