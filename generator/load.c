@@ -219,8 +219,6 @@ static void close_interval(struct load *ld, double t, const struct load_status *
     ld->ival_sent0 = s->sent;
     ld->ival_failed0 = s->failed;
     ld->ival_target_sum = 0;
-    if (ld->publish)
-        ld->publish(ld->publish_arg, ld);
 }
 
 static void fmt_ns(char *out, size_t n, uint64_t ns)
@@ -283,6 +281,10 @@ void load_tick(struct load *ld, int64_t now_ns, const struct load_status *s)
         ld->sent_on_time = s->sent;
     if (t - ld->ival_t0 >= ld->interval_s)
         close_interval(ld, t, s);
+    if (ld->publish && (t - ld->last_publish_s >= 1.0 || !ld->last_publish_s)) {
+        ld->last_publish_s = t > 0 ? t : 1e-9; /* every second, however long the intervals */
+        ld->publish(ld->publish_arg, ld);
+    }
     if (ld->progress != LOAD_PROGRESS_NONE &&
         t - ld->last_progress_s >= (ld->progress == LOAD_PROGRESS_TTY ? 1.0 : LOAD_PLAIN_EVERY_S)) {
         ld->last_progress_s = t;
@@ -299,6 +301,8 @@ void load_finish(struct load *ld, int64_t now_ns, const struct load_status *s)
     load_tick(ld, now_ns, s);
     t = load_elapsed(ld, now_ns);
     close_interval(ld, t, s);
+    if (ld->publish)
+        ld->publish(ld->publish_arg, ld);
     if (ld->progress == LOAD_PROGRESS_TTY)
         fprintf(stderr, "\r\033[K");
 }

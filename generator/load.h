@@ -76,13 +76,14 @@ struct load {
     double ival_target_sum;      /* target rate * seconds, for the interval's mean         */
     double last_tick_s;
     double last_progress_s;
+    double last_publish_s;
     struct load_status last;     /* the last status seen                                   */
     /* achieved against target: of the paced records (every one due by the last due time T),
      * how many were handed over by T + LOAD_GRACE_S */
     uint64_t paced_total;
     int64_t last_due_ns;
     uint64_t sent_on_time;
-    void (*publish)(void *arg, const struct load *ld); /* each interval (metrics.c), or NULL */
+    void (*publish)(void *arg, const struct load *ld); /* every second (metrics.c), or NULL */
     void *publish_arg;
 };
 

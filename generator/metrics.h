@@ -1,7 +1,7 @@
 /* metrics.h: a Prometheus endpoint for long runs (--metrics-listen 127.0.0.1:9464): a tiny
  * HTTP/1.0 server on its own thread answers GET /metrics with the text exposition format:
  * records and bytes per relation, failures by class, the target rate, backlog, and the latency
- * histogram (_bucket{le=...}, _sum, _count). The writer thread renders the text once per interval
+ * histogram (_bucket{le=...}, _sum, _count). The writer thread renders the text once a second
  * (load.h publish) and swaps it in under a mutex, so the server never reads the run's counters.
  * Leaves out: TLS, keep-alive, anything but GET /metrics. */
 #ifndef FOUNT_METRICS_H
