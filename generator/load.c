@@ -275,6 +275,17 @@ void load_tick(struct load *ld, int64_t now_ns, const struct load_status *s)
     t = load_elapsed(ld, now_ns);
     if (t > ld->last_tick_s)
         ld->ival_target_sum += s->target * (t - ld->last_tick_s);
+    if (ld->nstages && s->sent >= ld->last.sent && s->failed >= ld->last.failed) {
+        int i = load_stage_at(ld, t); /* what happened since the last tick, by time */
+        uint64_t ds = s->sent - ld->last.sent, df = s->failed - ld->last.failed;
+        if (i >= 0) {
+            ld->st[i].sent += ds;
+            ld->st[i].failed += df;
+        } else {
+            ld->drain_sent += ds;
+            ld->drain_failed += df;
+        }
+    }
     ld->last_tick_s = t;
     ld->last = *s;
     if (ld->paced_total && now_ns <= ld->last_due_ns + (int64_t)(LOAD_GRACE_S * 1e9))

@@ -35,8 +35,8 @@ struct load_sample {             /* one interval of the run                     
 };
 
 struct load_stage_stats {
-    uint64_t due;                /* records the schedule put in this stage                 */
-    uint64_t sent;
+    uint64_t sent;               /* records handed over while the stage was current        */
+    uint64_t failed;             /* records counted failed while the stage was current     */
     struct hist lat;             /* latency of the records due in this stage               */
 };
 
@@ -78,6 +78,7 @@ struct load {
     double last_progress_s;
     double last_publish_s;
     struct load_status last;     /* the last status seen                                   */
+    uint64_t drain_sent, drain_failed; /* after the schedule ended (the backlog draining)  */
     /* achieved against target: of the paced records (every one due by the last due time T),
      * how many were handed over by T + LOAD_GRACE_S */
     uint64_t paced_total;

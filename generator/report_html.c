@@ -242,6 +242,23 @@ static void summary_table(FILE *out, const cJSON *tree)
         fputs("</td></tr>\n", out);
     }
     fputs("</table>\n", out);
+    t = cJSON_GetObjectItemCaseSensitive(tree, "stages");
+    if (cJSON_GetArraySize(t) > 0) {
+        fputs("<h2>Stages</h2>\n<table><tr><th>stage</th><th>target/s</th><th>from s</th>"
+              "<th>records due</th><th>sent</th><th>achieved/s</th><th>failed</th>"
+              "<th>p50 ms</th><th>p99 ms</th><th>max ms</th></tr>\n", out);
+        cJSON_ArrayForEach(r, t) {
+            const cJSON *l = cJSON_GetObjectItemCaseSensitive(r, "latency");
+            int broke = num(r, "throughput") < 0.95 * num(r, "rate");
+            fprintf(out, "<tr><td>%.0f</td><td>%.0f</td><td>%.4g</td><td>%.0f</td><td>%.0f</td>"
+                         "<td class=\"%s\">%.0f</td><td>%.0f</td><td>%.4g</td><td>%.4g</td>"
+                         "<td>%.4g</td></tr>\n", num(r, "index"), num(r, "rate"),
+                    num(r, "start_s"), num(r, "due"), num(r, "sent"),
+                    broke && num(r, "throughput") > 0 ? "fail" : "", num(r, "throughput"),
+                    num(r, "failed"), num(l, "p50"), num(l, "p99"), num(l, "max"));
+        }
+        fputs("</table>\n", out);
+    }
     t = cJSON_GetObjectItemCaseSensitive(tree, "thresholds");
     if (cJSON_GetArraySize(t) > 0) {
         fputs("<h2>Thresholds</h2>\n<table><tr><th>threshold</th><th>result</th><th>measured</th>"

@@ -141,6 +141,10 @@ static cJSON *stages(const struct report_run *r)
             cJSON_AddNumberToObject(o, "due", floor(due));
         else
             cJSON_AddNullToObject(o, "due");
+        cJSON_AddNumberToObject(o, "sent", (double)ld->st[i].sent);
+        cJSON_AddNumberToObject(o, "failed", (double)ld->st[i].failed);
+        cJSON_AddNumberToObject(o, "throughput", isfinite(end) && end > ld->start_s[i]
+                                    ? (double)ld->st[i].sent / (end - ld->start_s[i]) : 0);
         cJSON_AddNumberToObject(o, "acknowledged", (double)n);
         cJSON_AddItemToObject(o, "latency", latency(&ld->st[i].lat));
         cJSON_AddItemToArray(a, o);
@@ -242,6 +246,10 @@ cJSON *report_json_tree(const struct report_run *r)
     else
         cJSON_AddNullToObject(o, "rate_ratio");
     cJSON_AddNumberToObject(o, "backlog_max", (double)backlog_max);
+    cJSON_AddNumberToObject(o, "drain_s", r->ld && r->ld->nstages && load_schedule_s(r->ld) > 0 &&
+                                              r->res->elapsed > load_schedule_s(r->ld)
+                                          ? r->res->elapsed - load_schedule_s(r->ld) : 0);
+    cJSON_AddNumberToObject(o, "sent_after_schedule", r->ld ? (double)r->ld->drain_sent : 0);
     cJSON_AddBoolToObject(o, "interrupted", r->res->interrupted);
     cJSON_AddItemToObject(o, "latency", latency(all));
     cJSON_AddItemToObject(root, "totals", o);

@@ -66,7 +66,7 @@ static void make_run(struct fixture *f)
     s.sent = 100;
     s.failed = 2;
     s.expected = 100;
-    load_finish(f->ld, 2000000000LL, &s);
+    load_finish(f->ld, 1999000000LL, &s); /* just before the stage ends */
     cr_assert_eq(threshold_parse("p99<50ms", &f->th, msg, sizeof msg), 0);
     f->thr.pass = 0;
     f->thr.actual = 80e6;
@@ -139,6 +139,9 @@ Test(report, json_holds_the_run)
     cr_expect_eq(num(t, "stages.0.rate"), 50);
     cr_expect_eq(num(t, "stages.0.due"), 100);
     cr_expect_eq(num(t, "stages.0.acknowledged"), 98);
+    cr_expect_eq(num(t, "stages.0.sent"), 100, "handed over while the stage was current");
+    cr_expect_eq(num(t, "stages.0.failed"), 2);
+    cr_expect_float_eq(num(t, "stages.0.throughput"), 50, 1e-9);
     cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(t, "series"),
                                                         "samples")), 2);
     cr_expect_eq(num(t, "series.samples.0.sent"), 50);
