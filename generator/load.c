@@ -132,9 +132,22 @@ void load_note_due(struct load *ld, uint64_t n, int64_t last_due_ns)
 
 double load_rate_ratio(const struct load *ld)
 {
+    double T, cum = 0;
+    size_t i;
+
     if (!ld || !ld->paced_total)
         return -1;
-    return (double)ld->sent_on_time / (double)ld->paced_total;
+    /* records sent by T (the last due time, plus grace), from the series: exact at interval
+     * boundaries, linear inside an interval */
+    T = (double)(ld->last_due_ns - ld->t0_ns) / 1e9 + LOAD_GRACE_S;
+    for (i = 0; i < ld->nsamples; i++) {
+        const struct load_sample *x = &ld->samples[i];
+        if (x->t1 <= T)
+            cum += (double)x->sent;
+        else if (x->t0 < T)
+            cum += (double)x->sent * (T - x->t0) / (x->t1 - x->t0);
+    }
+    return cum >= (double)ld->paced_total ? 1 : cum / (double)ld->paced_total;
 }
 
 void load_latency(struct load *ld, int64_t due_ns, uint64_t ns, uint64_t n)
@@ -288,8 +301,6 @@ void load_tick(struct load *ld, int64_t now_ns, const struct load_status *s)
     }
     ld->last_tick_s = t;
     ld->last = *s;
-    if (ld->paced_total && now_ns <= ld->last_due_ns + (int64_t)(LOAD_GRACE_S * 1e9))
-        ld->sent_on_time = s->sent;
     if (t - ld->ival_t0 >= ld->interval_s)
         close_interval(ld, t, s);
     if (ld->publish && (t - ld->last_publish_s >= 1.0 || !ld->last_publish_s)) {

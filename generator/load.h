@@ -80,10 +80,9 @@ struct load {
     struct load_status last;     /* the last status seen                                   */
     uint64_t drain_sent, drain_failed; /* after the schedule ended (the backlog draining)  */
     /* achieved against target: of the paced records (every one due by the last due time T),
-     * how many were handed over by T + LOAD_GRACE_S */
+     * how many were handed over by T + LOAD_GRACE_S (load_rate_ratio, from the series) */
     uint64_t paced_total;
     int64_t last_due_ns;
-    uint64_t sent_on_time;
     void (*publish)(void *arg, const struct load *ld); /* every second (metrics.c), or NULL */
     void *publish_arg;
 };
@@ -109,7 +108,7 @@ double load_schedule_s(const struct load *ld);
 /* The runner placed n more records, the last of them due at last_due_ns. */
 void load_note_due(struct load *ld, uint64_t n, int64_t last_due_ns);
 /* Records handed over by the last due time / records paced: 1 on schedule, below when the sink
- * could not keep up; -1 when nothing was paced. */
+ * could not keep up; -1 when nothing was paced. After load_finish. */
 double load_rate_ratio(const struct load *ld);
 
 /* A latency of n records (ns), due at due_ns (0: unknown, counted in the current stage). */

@@ -198,7 +198,8 @@ static void run_status(const struct runner *r, const struct run_opts *o, int64_t
         if (n > (double)r->pe->rel.rows)
             n = (double)r->pe->rel.rows;
         st->expected = r->pe_base + (uint64_t)n;
-        st->target = rate_at(&sm->rate, sm->start_us, t1) * o->speed;
+        st->target = sm->duration_us && sim > (double)sm->duration_us
+                         ? 0 : rate_at(&sm->rate, sm->start_us, t1) * o->speed; /* curve ended */
     }
 }
 

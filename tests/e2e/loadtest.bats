@@ -45,6 +45,21 @@ schema_errors() {
     jq -e '.totals.generated == 1000 and .totals.rate_ratio >= 0.95' r.json
 }
 
+@test "open model with --pace realtime: a stream's rate curve is the target, latency from event time" {
+    # 20,000 events/s for 10 s of event time, played 5 times faster; the receiver takes
+    # 4 requests of 100 at a time, 10 ms each: about 40,000/s of the 100,000/s asked
+    "$FOUNT" run "$P/stream-rate.json" --to null -o delay=10ms -o concurrency=4 -o batch=100 \
+        --speed 5 --report r.json --quiet
+    [ -z "$(schema_errors r.json)" ]
+    jq -r '.series.samples[] | "t=\(.t1) target=\(.target_rate) achieved=\(.achieved_rate) backlog=\(.backlog) p99=\(.latency.p99)"' r.json
+    jq -e '.options.pace == "realtime" and .totals.generated > 195000 and .totals.generated < 205000' r.json
+    jq -e '.series.samples[-1].target_rate == 0' r.json   # the curve ended after 2 s
+    jq -e '.series.samples[0].target_rate > 99000 and .series.samples[0].target_rate < 101000' r.json
+    jq -e '.totals.rate_ratio > 0.2 and .totals.rate_ratio < 0.7' r.json
+    jq -e '.series.samples[1].backlog > .series.samples[0].backlog' r.json
+    jq -e '.totals.latency.p99 > 1000' r.json
+}
+
 @test "thresholds pass and fail as stated, exit status 3 on a failure" {
     run "$FOUNT" run "$P/load-orders.json" --to null --rate 5000 --stage 5000:0.4s \
         --threshold 'p99<5s' --threshold 'errors<0.1%' --threshold 'errors<=0' \
