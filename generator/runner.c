@@ -294,8 +294,10 @@ static void set_due(struct runner *r, const struct run_opts *o, struct slot *s,
     if (load_has_schedule(o->load)) {
         for (i = 0; i < b->nrows; i++) {
             double d = r->sched_over ? -1 : load_due_s(o->load, r->sched_k + i);
-            if (d < 0) {
+            if (d < 0) { /* cut: the encoded bytes hold more rows, the sink encodes the rest */
                 b->nrows = i;
+                b->bytes = NULL;
+                b->nbytes = 0;
                 r->sched_over = 1;
                 break;
             }

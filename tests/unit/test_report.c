@@ -105,7 +105,7 @@ static double num(const cJSON *o, const char *path)
 
     snprintf(buf, sizeof buf, "%s", path);
     for (tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save))
-        o = (*tok >= '0' && *tok <= '9') ? cJSON_GetArrayItem(o, atoi(tok))
+        o = (*tok >= '0' && *tok <= '9') ? cJSON_GetArrayItem(o, (int)strtol(tok, NULL, 10))
                                          : cJSON_GetObjectItemCaseSensitive(o, tok);
     cr_assert(cJSON_IsNumber(o), "%s is not a number", path);
     return o->valuedouble;
