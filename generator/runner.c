@@ -294,11 +294,16 @@ static void set_due(struct runner *r, const struct run_opts *o, struct slot *s,
     if (load_has_schedule(o->load)) {
         for (i = 0; i < b->nrows; i++) {
             double d = r->sched_over ? -1 : load_due_s(o->load, r->sched_k + i);
-            if (d < 0) { /* cut: the encoded bytes hold more rows, the sink encodes the rest */
+            if (d < 0) { /* cut: encode again the rows kept (encode only reads ctx) */
                 b->nrows = i;
-                b->bytes = NULL;
-                b->nbytes = 0;
                 r->sched_over = 1;
+                if (b->bytes) {
+                    buf_reset(&s->bytes);
+                    if (r->st->encode(r->ctx, b, &s->bytes))
+                        s->encode_failed = 1;
+                    b->bytes = s->bytes.data;
+                    b->nbytes = s->bytes.len;
+                }
                 break;
             }
             s->due[i] = o->load->t0_ns + (int64_t)(d * 1e9);
@@ -323,6 +328,8 @@ static int deliver_paced(struct runner *r, const struct run_opts *o, struct slot
 {
     size_t off = 0, end, n = s->batch.nrows, cap = 100;
     const int64_t *due = s->batch.due_ns;
+    uint64_t failed0 = rs->failed;
+    int split = 0;
 
     /* Late rows go in pieces of about 100 ms of the target rate, so that a slow sink still
      * lets the writer tick (intervals, progress) between them. */
@@ -341,12 +348,17 @@ static int deliver_paced(struct runner *r, const struct run_opts *o, struct slot
             continue;
         }
         r->lag_s = now > due[end - 1] ? (double)(now - due[end - 1]) / 1e9 : 0;
+        split |= off > 0 || end < n;
         if (deliver_range(r, o, s, off, end, rs, res) == FOUNT_FATAL) {
             rs->failed += n - end;
             return FOUNT_FATAL;
         }
         off = end;
     }
+    /* Sent in pieces, each encoded by the sink: the bytes are the whole batch's encoding (for
+     * SQL, give or take the statement boundaries). */
+    if (split && s->batch.bytes && rs->failed == failed0)
+        rs->bytes += s->batch.nbytes;
     return FOUNT_OK;
 }
 

@@ -219,8 +219,10 @@ EOF2
     [ "$(wc -l < paced.csv)" -eq 2501 ]
     cmp plain.csv paced.csv
     # a schedule that ends inside a chunk: the rows after it are not made, the rest is exact
-    "$FOUNT" run "$P/load-orders.json" --to file:out/ --format jsonl --quiet --stage 3000:0.3s
+    "$FOUNT" run "$P/load-orders.json" --to file:out/ --format jsonl --quiet --stage 3000:0.3s \
+        --report r.json
     [ "$(wc -l < out/orders.jsonl)" -eq 900 ]
+    [ "$(jq .totals.bytes r.json)" -eq "$(stat -c %s out/orders.jsonl)" ]   # bytes counted exactly
     head -n 900 <("$FOUNT" run "$P/load-orders.json" --to - --format jsonl --quiet --scale 0.00001) \
         | cmp - out/orders.jsonl
 }
