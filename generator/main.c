@@ -14,13 +14,20 @@
 #include "fault.h"
 #include "gen.h"
 #include "lifecycle.h"
+#include "load.h"
+#include "metrics.h"
 #include "outcome.h"
 #include "profile.h"
+#include "report.h"
 #include "runner.h"
 #include "workload.h"
+#include "threshold.h"
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
+#define EXIT_THRESHOLD 3
+#define MAX_THRESHOLDS 64
+#define MAX_REPORTS 4
 #define EXIT_INTERRUPTED 130
 
 static const char usage_main[] =
@@ -82,9 +89,22 @@ static const char usage_run[] =
     "                      (default: the workload's \"duration\", else until Ctrl-C);\n"
     "                      --events N: at most N transactions; --speed X: the rate curve X\n"
     "                      times faster; --pace max: back to back, ignoring the rate\n"
+    "load testing (see docs/load-testing.md):\n"
+    "  --rate N[/s]        send the run's records at N per second (open model: the schedule\n"
+    "                      never waits for the sink; latency counts from each record's due time)\n"
+    "  --stage RATE:DUR    a stage of the schedule (repeat: --stage 1000:30s --stage 20000:2m);\n"
+    "                      the run ends with the last stage; replaces the profile's \"stages\"\n"
+    "  --threshold EXPR    pass/fail at the end, exit status 3 if one fails (repeat): p99<50ms,\n"
+    "                      max<2s, errors<0.1%, errors<10, rate>=0.95, throughput>=1000/s\n"
+    "  --report FILE       write the run as FILE.json (schema: docs/report.schema.json) or\n"
+    "                      FILE.html (charts, one self-contained page); may be repeated\n"
+    "  --metrics-listen A  serve Prometheus metrics at http://A/metrics during the run\n"
+    "                      (A: 127.0.0.1:9464)\n"
+    "  Progress: one refreshed line on a terminal, a line every 10 s otherwise, none with --quiet.\n"
     "\n"
     "Exit status: 0 all rows written; 1 rows failed or the sink refused; 2 bad usage or profile\n"
-    "(nothing written); 130 interrupted (what was made is written and counted).\n"
+    "(nothing written); 3 a threshold failed; 130 interrupted (what was made is written and\n"
+    "counted).\n"
     "\n"
     "example: fount run profiles/shop.json --to file:out/ --format csv --seed 7\n";
 
@@ -129,7 +149,47 @@ struct cli {
     size_t nsink_opts;
     char **props;       /* -X */
     size_t nprops;
+    struct load_stage stages[LOAD_MAX_STAGES];
+    size_t nstages;
+    double rate;
+    struct threshold th[MAX_THRESHOLDS];
+    size_t nth;
+    const char *reports[MAX_REPORTS];
+    size_t nreports;
+    const char *metrics_listen;
 };
+
+/* "3000", "3000/s", "180000/m", "1e6/h": records per second. */
+static int parse_rate(const char *s, double *out)
+{
+    char *end;
+    double x = strtod(s, &end);
+
+    if (end == s || !(x >= 0) || x > 1e9)
+        return -1;
+    if (!strcmp(end, "/m"))
+        x /= 60;
+    else if (!strcmp(end, "/h"))
+        x /= 3600;
+    else if (*end && strcmp(end, "/s"))
+        return -1;
+    *out = x;
+    return 0;
+}
+
+/* "RATE:DURATION", e.g. 1000:30s or 1000/s:2m. */
+static int parse_stage(const char *s, struct load_stage *st)
+{
+    const char *colon = strrchr(s, ':');
+    char rate[64];
+
+    if (!colon || (size_t)(colon - s) >= sizeof rate)
+        return -1;
+    snprintf(rate, sizeof rate, "%.*s", (int)(colon - s), s);
+    if (parse_rate(rate, &st->rate) || parse_duration(colon + 1, &st->for_us) || st->for_us <= 0)
+        return -1;
+    return 0;
+}
 
 static void die_usage(const char *cmd, const char *fmt, ...) FOUNT_PRINTF(2, 3);
 static void die_usage(const char *cmd, const char *fmt, ...)
@@ -270,6 +330,31 @@ static void parse_args(int argc, char **argv, struct cli *c)
             if (*end || end == v || !(c->speed > 0) || c->speed > 1e9)
                 die_usage(cmdsp, "--speed takes a number > 0, got \"%s\"", v);
             c->pace_realtime = 1;
+        } else if (!strcmp(name, "--rate")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (parse_rate(v, &c->rate) || !(c->rate > 0))
+                die_usage(cmdsp, "--rate takes records per second such as 1000 or 1000/s, got "
+                                 "\"%s\"", v);
+        } else if (!strcmp(name, "--stage")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (c->nstages == LOAD_MAX_STAGES)
+                die_usage(cmdsp, "at most %d stages", LOAD_MAX_STAGES);
+            if (parse_stage(v, &c->stages[c->nstages++]))
+                die_usage(cmdsp, "--stage takes RATE:DURATION such as 1000:30s, got \"%s\"", v);
+        } else if (!strcmp(name, "--threshold")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            char msg[512];
+            if (c->nth == MAX_THRESHOLDS)
+                die_usage(cmdsp, "at most %d thresholds", MAX_THRESHOLDS);
+            if (threshold_parse(v, &c->th[c->nth++], msg, sizeof msg))
+                die_usage(cmdsp, "--threshold: %s", msg);
+        } else if (!strcmp(name, "--report")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (c->nreports == MAX_REPORTS)
+                die_usage(cmdsp, "at most %d reports", MAX_REPORTS);
+            c->reports[c->nreports++] = v;
+        } else if (!strcmp(name, "--metrics-listen")) {
+            c->metrics_listen = optval(argc, argv, &i, eq, cmdsp);
         } else if (!strcmp(name, "-o") || !strcmp(name, "--sink-opt")) {
             c->sink_opts = xrealloc(c->sink_opts, (c->nsink_opts + 1) * sizeof *c->sink_opts);
             c->sink_opts[c->nsink_opts++] = (char *)optval(argc, argv, &i, eq, cmdsp);
@@ -530,6 +615,103 @@ static int append_counts(const struct cli *c, struct plan *p, const struct fount
     return rc;
 }
 
+/* The schedule: --stage, else --rate (one open-ended stage), else the profile's "stages". */
+static struct load *make_load(const struct cli *c, const struct plan *p)
+{
+    struct load_stage one = {c->rate, 0};
+
+    if (c->nstages)
+        return load_new(c->stages, c->nstages);
+    if (c->rate > 0)
+        return load_new(&one, 1);
+    return load_new(p->stages, p->nstages);
+}
+
+/* FNV-1a 64 of the profile's bytes, for reports: which profile made the run. */
+static void profile_hash(const char *path, char out[17])
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    FILE *f = fopen(path, "rb");
+    int ch;
+
+    while (f && (ch = getc(f)) != EOF)
+        h = (h ^ (uint64_t)(unsigned char)ch) * 0x100000001b3ULL;
+    if (f)
+        fclose(f);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* Thresholds of the profile, then of the command line: evaluated, printed (failures even with
+ * --quiet). Returns how many failed. */
+static int eval_thresholds(const struct cli *c, const struct plan *p, const struct run_result *res,
+                           const struct load *ld, struct threshold *th, struct th_result *thr,
+                           size_t *nth)
+{
+    struct th_inputs in;
+    size_t i, n = 0;
+    int failed = 0;
+
+    memset(&in, 0, sizeof in);
+    for (i = 0; i < p->nents; i++) {
+        in.generated += res->rel[i].generated;
+        in.failed += res->rel[i].failed;
+        in.delivered += res->rel[i].delivered;
+    }
+    in.lat = &ld->all;
+    in.elapsed_s = res->elapsed;
+    in.rate_ratio = load_rate_ratio(ld);
+    for (i = 0; i < p->nthresholds && n < 2 * MAX_THRESHOLDS; i++)
+        th[n++] = p->thresholds[i];
+    for (i = 0; i < c->nth && n < 2 * MAX_THRESHOLDS; i++)
+        th[n++] = c->th[i];
+    for (i = 0; i < n; i++) {
+        thr[i].pass = threshold_eval(&th[i], &in, &thr[i].actual, thr[i].text, sizeof thr[i].text);
+        failed += thr[i].pass != 1;
+        if (!c->quiet || thr[i].pass != 1)
+            fprintf(stderr, "threshold %s: %s (%s)\n", th[i].text,
+                    thr[i].pass == 1 ? "pass" : "FAIL", thr[i].text);
+    }
+    *nth = n;
+    return failed;
+}
+
+static int write_reports(const struct cli *c, const struct plan *p, const struct run_result *res,
+                         const struct fount_sink_type *st, struct load *ld, const struct threshold *th,
+                         const struct th_result *thr, size_t nth, int rc)
+{
+    struct report_run r;
+    struct fount_err err;
+    size_t i;
+    int bad = 0;
+
+    memset(&r, 0, sizeof r);
+    r.p = p;
+    r.res = res;
+    r.oc = res->outcomes;
+    r.ld = ld;
+    r.profile_path = c->profile;
+    profile_hash(c->profile, r.profile_hash);
+    r.seed = p->seed;
+    r.sink_name = st->name;
+    r.sink_uri = c->to;
+    r.sink_opts = c->sink_opts;
+    r.nsink_opts = c->nsink_opts;
+    r.threads = c->threads;
+    r.pace = load_has_schedule(ld) ? "schedule" : c->pace_realtime ? "realtime" : "max";
+    r.speed = c->speed > 0 ? c->speed : 1;
+    r.th = th;
+    r.thr = thr;
+    r.nth = nth;
+    r.rate_ratio = load_rate_ratio(ld);
+    r.exit_status = rc;
+    for (i = 0; i < c->nreports; i++)
+        if (report_write(&r, c->reports[i], &err)) {
+            fprintf(stderr, "fount: %s\n", err.msg);
+            bad = 1;
+        }
+    return bad;
+}
+
 static int seed_run(struct cli *c)
 {
     const struct fount_sink_type *st;
@@ -541,8 +723,12 @@ static int seed_run(struct cli *c)
     struct plan *p;
     char *deftarget = NULL, label[64];
     void *ctx;
-    int *only = NULL, rc, k, n;
-    size_t nonly = 0, i, nrels = 0;
+    int *only = NULL, rc, k, n, delay = 0;
+    size_t nonly = 0, i, nrels = 0, nth = 0;
+    struct load *ld = NULL;
+    struct metrics *mx = NULL;
+    struct threshold th[2 * MAX_THRESHOLDS];
+    struct th_result thr[2 * MAX_THRESHOLDS];
 
     memset(&args, 0, sizeof args);
     if (shard_parse(c->shard, &k, &n))
@@ -602,12 +788,21 @@ static int seed_run(struct cli *c)
     args.rels = rels;
     args.nrels = nrels;
     args.outcomes = outcomes_new(p);
-    args.outcomes->show_latency = st->reports_latency || c->pace_realtime;
+    ld = make_load(c, p);
+    ld->progress = c->quiet ? LOAD_PROGRESS_NONE
+                 : isatty(STDERR_FILENO) ? LOAD_PROGRESS_TTY : LOAD_PROGRESS_PLAIN;
+    args.outcomes->load = ld;
+    for (i = 0; i < c->nsink_opts; i++)
+        delay |= !strncmp(c->sink_opts[i], "delay=", 6);
+    /* seeding a file or the null sink without delay has no latency worth showing */
+    args.outcomes->show_latency = c->pace_realtime || load_has_schedule(ld) || delay ||
+                                  (st->reports_latency && st != &null_sink_type);
     args.profile_cfg = plan_sink_cfg(p, st->name);
     snprintf(label, sizeof label, "%s.0", st->name);
     if (broken_payloads_refused(p, st, &args) || unordered_pace_refused(p, c, only, nonly)) {
         rc = EXIT_USAGE;
         outcomes_free(args.outcomes);
+        load_free(ld);
         free(rels);
         free(only);
         plan_free(p);
@@ -641,6 +836,17 @@ static int seed_run(struct cli *c)
         rc = EXIT_FAILED;
         goto out_ctx;
     }
+    if (c->metrics_listen) {
+        mx = metrics_start(c->metrics_listen, p, args.outcomes, &err);
+        if (!mx) {
+            fprintf(stderr, "fount: --metrics-listen: %s\n", err.msg);
+            st->close(ctx);
+            rc = EXIT_USAGE;
+            goto out_ctx;
+        }
+        ld->publish = metrics_publish;
+        ld->publish_arg = mx;
+    }
     install_signals();
     memset(&ro, 0, sizeof ro);
     ro.threads = c->threads;
@@ -654,16 +860,26 @@ static int seed_run(struct cli *c)
     ro.speed = c->speed > 0 ? c->speed : 1;
     ro.sink_label = label;
     ro.outcomes = args.outcomes;
+    ro.load = ld;
     rc = runner_run(p, st, ctx, &ro, &res);
     st->close(ctx);
-    if (!c->quiet || rc)
-        runner_summary(p, &res, stderr);
-    if (res.interrupted)
-        rc = EXIT_INTERRUPTED;
-    else if (rc)
+    {
+        int thfail = eval_thresholds(c, p, &res, ld, th, thr, &nth);
+        if (!c->quiet || rc)
+            runner_summary(p, &res, stderr);
+        if (res.interrupted)
+            rc = EXIT_INTERRUPTED;
+        else if (thfail)
+            rc = EXIT_THRESHOLD;
+        else if (rc)
+            rc = EXIT_FAILED;
+    }
+    if (write_reports(c, p, &res, st, ld, th, thr, nth, rc) && !rc)
         rc = EXIT_FAILED;
     free(res.rel);
 out_ctx:
+    metrics_stop(mx);
+    load_free(ld);
     outcomes_free(args.outcomes);
     sink_free_opts(st, ctx);
     free(ctx);

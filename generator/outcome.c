@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../sinks/sink.h"
+#include "load.h"
 #include "runner.h"
 
 int64_t fount_now_ns(void)
@@ -92,12 +93,31 @@ void sink_latency(struct fount_outcomes *o, const struct fount_relation *rel, ui
     if (!o->lat[e].counts && hist_init(&o->lat[e]))
         return;
     hist_record_n(&o->lat[e], ns, n);
+    load_latency(o->load, 0, ns, n);
+}
+
+void sink_latency_rows(struct fount_outcomes *o, const struct fount_relation *rel,
+                       const int64_t *due_ns, size_t n, int64_t done_ns)
+{
+    size_t e, i;
+
+    if (!o || !n || (e = ent_of(o, rel)) == (size_t)-1)
+        return;
+    if (!o->lat[e].counts && hist_init(&o->lat[e]))
+        return;
+    for (i = 0; i < n; i++) { /* a row sent early (Ctrl-C) has waited nothing */
+        uint64_t ns = done_ns > due_ns[i] ? (uint64_t)(done_ns - due_ns[i]) : 0;
+        hist_record(&o->lat[e], ns);
+        load_latency(o->load, due_ns[i], ns, 1);
+    }
 }
 
 static void ms(char *out, size_t n, uint64_t ns)
 {
     if (ns >= 10000000000ULL)
         snprintf(out, n, "%.1f s", (double)ns / 1e9);
+    else if (ns >= 1000000000ULL)
+        snprintf(out, n, "%.3g s", (double)ns / 1e9);
     else if (ns >= 1000000)
         snprintf(out, n, "%.3g ms", (double)ns / 1e6);
     else

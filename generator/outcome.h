@@ -11,6 +11,7 @@
 
 struct rel_stats;
 struct outcome_note;
+struct load;
 
 struct fail_class {
     size_t ent;               /* entity index                                   */
@@ -28,6 +29,7 @@ struct fount_outcomes {
                                  acknowledge): seeding a file has no latency to speak of */
     struct outcome_note *notes; /* sink_note: lines for the summary, in order           */
     size_t nnotes, capnotes;
+    struct load *load;        /* the load tester's series and stages (load.h), or NULL */
 };
 
 struct fount_outcomes *outcomes_new(const struct plan *p);

@@ -505,5 +505,7 @@ void plan_free(struct plan *p)
     gen_ext_locale_free(p->locale);
     cJSON_Delete(p->sinks_cfg);
     workload_free(p->workload);
+    free(p->stages);
+    free(p->thresholds);
     free(p);
 }

@@ -160,6 +160,9 @@ struct entity {
     int unused;              /* plan_select: neither written nor referenced by this run */
 };
 
+struct load_stage;
+struct threshold;
+
 struct plan {
     char *path;              /* the profile file */
     uint64_t seed;
@@ -174,6 +177,10 @@ struct plan {
     struct ext_locale *locale;  /* the profile's default locale mix (value library), or NULL */
     struct cJSON *sinks_cfg;    /* the profile's "sinks" object (checked), or NULL        */
     struct workload *workload;  /* the profile's "workload" (workload.h), or NULL */
+    struct load_stage *stages;  /* the profile's "stages" (profile_load.c), or NULL        */
+    size_t nstages;
+    struct threshold *thresholds; /* the profile's "thresholds", or NULL                  */
+    size_t nthresholds;
 };
 
 /* The profile's settings for a sink type ("sinks": {"<name>": {...}}), or NULL. */

@@ -1283,7 +1283,8 @@ static void psinks(struct pctx *c, const cJSON *node)
 static void pcompile(struct pctx *c, const cJSON *root)
 {
     static const char *const keys[] = {"seed", "description", "locale", "entities", "streams",
-                                       "series", "sinks", "workload", NULL};
+                                       "series", "sinks", "workload", "stages", "thresholds",
+                                       NULL};
     static const char *const names[] = {"entities", "streams", "series"};
     const cJSON *sec[3];
     int64_t seed = 0;
@@ -1318,6 +1319,7 @@ static void pcompile(struct pctx *c, const cJSON *root)
         psinks(c, member(root, "sinks"));
     if (member(root, "workload") && c->plan->nents)
         pworkload(c, member(root, "workload"), "workload");
+    pload(c, root);
 }
 
 static void flush_errors(struct pctx *c, struct buf *errors, int *nerrors)

@@ -79,6 +79,9 @@ int prate_curve(struct pctx *c, const cJSON *v, const char *path, const char *na
 /* profile_workload.c: the top-level "workload" (after every entity is compiled). */
 int pworkload(struct pctx *c, const cJSON *spec, const char *path);
 
+/* profile_load.c: the load-test keys "stages" and "thresholds" of the profile's top level. */
+void pload(struct pctx *c, const cJSON *root);
+
 /* field.c: the generators a field's "type" may name. */
 struct gen_def {
     const char *name;

@@ -12,10 +12,14 @@
  * 5. Accounting: each generated row ends delivered or failed; runner_run checks
  *    generated == delivered + failed for every relation before it returns.
  * 6. Retries belong here, not to sinks: a RETRY resends the rows after *accepted with backoff
- *    (100 ms doubling to 5 s) up to retry_limit times. */
+ *    (100 ms doubling to 5 s) up to retry_limit times.
+ * 7. Open model (load.h): in a paced run each row's due time is fixed before it is handed over
+ *    (the schedule of --rate/stages, else its event time) and never moves; a late row leaves at
+ *    once and its latency counts from when it was due (fount_batch.due_ns). */
 #include "runner.h"
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -23,6 +27,7 @@
 #include <unistd.h>
 
 #include "gen.h"
+#include "load.h"
 #include "outcome.h"
 #include "stream.h"
 
@@ -37,6 +42,8 @@ struct slot {
     struct fount_batch batch;
     struct buf bytes;
     int encode_failed;
+    int64_t *due;             /* paced runs: when each row is due (CLOCK_MONOTONIC ns)   */
+    size_t capdue;
 };
 
 struct rtask {        /* the tasks of one entity: [t0, t0 + c1 - c0) */
@@ -56,6 +63,16 @@ struct runner {
     const struct fount_sink_type *st;
     void *ctx;
     struct rel_stats *open_rs; /* the relation begun last: what a failed flush may take down */
+    /* pacing and load statistics (writer thread only) */
+    struct rel_stats *rel;
+    size_t nrel;
+    uint64_t sched_k;         /* rows the --rate/stages schedule has placed so far           */
+    int sched_over;           /* the schedule ended: no more rows                            */
+    const struct entity *pe;  /* event-time pacing: the relation, its start, and rows before */
+    int64_t pe_wall0;
+    uint64_t pe_base;
+    double lag_s;
+    const struct entity *cur; /* the relation being written */
 };
 
 static double now_s(void)
@@ -141,10 +158,61 @@ static void nap(double seconds)
 {
     double end = now_s() + seconds;
 
-    while (!fount_interrupted && now_s() < end) {
-        struct timespec ts = {0, 20 * 1000 * 1000};
+    double left;
+
+    while (!fount_interrupted && (left = end - now_s()) > 0) {
+        struct timespec ts = {0, left < 0.02 ? (long)(left * 1e9) : 20 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+}
+
+/* What the load tester sees at a tick: totals over the relations, and the schedule. */
+static void run_status(const struct runner *r, const struct run_opts *o, int64_t now,
+                       struct load_status *st)
+{
+    size_t i;
+
+    memset(st, 0, sizeof *st);
+    for (i = 0; i < r->nrel; i++) {
+        st->sent += r->rel[i].delivered + r->rel[i].failed;
+        st->failed += r->rel[i].failed;
+    }
+    st->lag_s = r->lag_s;
+    if (r->cur) {
+        const struct rel_stats *rs = &r->rel[r->cur->index];
+        st->rel = r->cur->name;
+        st->rel_done = rs->delivered + rs->failed;
+        st->rel_total = r->cur->rel.rows;
+        if (load_schedule_s(o->load) > 0 && load_expected(o->load, 1e18) < (double)st->rel_total)
+            st->rel_total = (uint64_t)ceil(load_expected(o->load, 1e18)); /* the schedule ends first */
+    }
+    if (load_has_schedule(o->load)) {
+        double t = load_elapsed(o->load, now);
+        st->expected = (uint64_t)load_expected(o->load, t);
+        st->target = load_target(o->load, t);
+    } else if (r->pe) { /* event time: the rate curve, --speed times faster */
+        const struct stream *sm = r->pe->stream;
+        double sim = (double)(now - r->pe_wall0) / 1e3 * o->speed;
+        int64_t t1 = sm->start_us + (int64_t)sim;
+        double n = sim > 0 ? rate_integral(&sm->rate, sm->start_us, sm->start_us, t1) : 0;
+        if (n > (double)r->pe->rel.rows)
+            n = (double)r->pe->rel.rows;
+        st->expected = r->pe_base + (uint64_t)n;
+        st->target = sm->duration_us && sim > (double)sm->duration_us
+                         ? 0 : rate_at(&sm->rate, sm->start_us, t1) * o->speed; /* curve ended */
+    }
+}
+
+static void tick(struct runner *r, const struct run_opts *o)
+{
+    struct load_status st;
+    int64_t now;
+
+    if (!o->load)
+        return;
+    now = fount_now_ns();
+    run_status(r, o, now, &st);
+    load_tick(o->load, now, &st);
 }
 
 /* Hand rows [off, end) of a batch to the sink, with retries. Returns FOUNT_FATAL when the run must
@@ -170,15 +238,19 @@ static int deliver_range(struct runner *r, const struct run_opts *o, struct slot
             sub.first_of_relation = s->batch.first_of_relation && off == 0;
         }
         sub.sent_ns = fount_now_ns();
+        sub.due_ns = s->batch.due_ns ? s->batch.due_ns + off : NULL;
         rc = r->st->write_batch(r->ctx, &sub, &acc, &err);
         if (acc > end - off)
             acc = end - off;
         if (rc == FOUNT_OK)
             acc = end - off;
-        if (!r->st->reports_latency && acc)
+        if (!r->st->reports_latency && acc && sub.due_ns)
+            sink_latency_rows(o->outcomes, sub.rel, sub.due_ns, acc, fount_now_ns());
+        else if (!r->st->reports_latency && acc)
             sink_latency(o->outcomes, sub.rel, (uint64_t)(fount_now_ns() - sub.sent_ns), acc);
         off += acc;
         rs->delivered += acc;
+        tick(r, o);
         if (rc == FOUNT_OK) {
             if (start == 0 && end == s->batch.nrows && sub.bytes)
                 rs->bytes += s->batch.nbytes;
@@ -204,42 +276,89 @@ static int deliver_range(struct runner *r, const struct run_opts *o, struct slot
     return FOUNT_OK;
 }
 
-/* Seconds on the run's clock when row i is due: its event time, scaled by --speed, after the
- * relation started. Rows without a time are due at once. */
-static double due_at(const struct fount_batch *b, size_t i, int64_t sim0, double wall0, double speed)
+/* Each row's due time (slot->due): on the --rate/stages schedule, which places the run's rows
+ * one after another, or at its event time scaled by --speed after the relation started (rows
+ * without a time are due at once). Rows the schedule has no room for are cut from the batch:
+ * they are never made, like events past --duration. */
+static void set_due(struct runner *r, const struct run_opts *o, struct slot *s,
+                    const struct entity *e, int64_t wall0)
 {
-    const struct fount_value *v = &b->vals[i * b->rel->ncols + (size_t)b->rel->time_col];
+    struct fount_batch *b = &s->batch;
+    size_t i;
 
-    if (v->type != FV_TIMESTAMP)
-        return 0;
-    return wall0 + (double)(v->v.i - sim0) / 1e6 / speed;
+    if (b->nrows > s->capdue) {
+        s->capdue = b->nrows;
+        s->due = xrealloc(s->due, s->capdue * sizeof *s->due);
+    }
+    b->due_ns = s->due;
+    if (load_has_schedule(o->load)) {
+        for (i = 0; i < b->nrows; i++) {
+            double d = r->sched_over ? -1 : load_due_s(o->load, r->sched_k + i);
+            if (d < 0) { /* cut: encode again the rows kept (encode only reads ctx) */
+                b->nrows = i;
+                r->sched_over = 1;
+                if (b->bytes) {
+                    buf_reset(&s->bytes);
+                    if (r->st->encode(r->ctx, b, &s->bytes))
+                        s->encode_failed = 1;
+                    b->bytes = s->bytes.data;
+                    b->nbytes = s->bytes.len;
+                }
+                break;
+            }
+            s->due[i] = o->load->t0_ns + (int64_t)(d * 1e9);
+        }
+        r->sched_k += b->nrows;
+    } else {
+        for (i = 0; i < b->nrows; i++) {
+            const struct fount_value *v = &b->vals[i * b->rel->ncols + (size_t)b->rel->time_col];
+            s->due[i] = v->type != FV_TIMESTAMP ? wall0
+                      : wall0 + (int64_t)((double)(v->v.i - e->stream->start_us) * 1e3 / o->speed);
+        }
+    }
+    if (b->nrows)
+        load_note_due(o->load, b->nrows, s->due[b->nrows - 1]);
 }
 
-/* --pace realtime: hand over the rows whose time has come, sleep until the next one is due.
+/* Paced runs: hand over the rows whose time has come, sleep until the next one is due. A row
+ * that is late leaves at once: the schedule never slows down for the sink (open model).
  * Ctrl-C stops the waiting: what was made is then written at once. */
 static int deliver_paced(struct runner *r, const struct run_opts *o, struct slot *s,
-                         const struct entity *e, double wall0, struct rel_stats *rs,
-                         struct run_result *res)
+                         struct rel_stats *rs, struct run_result *res)
 {
-    size_t off = 0, end, n = s->batch.nrows;
-    int64_t sim0 = e->stream->start_us;
+    size_t off = 0, end, n = s->batch.nrows, cap = 100;
+    const int64_t *due = s->batch.due_ns;
+    uint64_t failed0 = rs->failed;
+    int split = 0;
+
+    /* Late rows go in pieces of about 100 ms of the target rate, so that a slow sink still
+     * lets the writer tick (intervals, progress) between them. */
+    if (o->load && o->load->last.target * 0.1 > (double)cap)
+        cap = (size_t)(o->load->last.target * 0.1);
 
     while (off < n) {
-        double now = now_s(), next;
+        int64_t now = fount_now_ns();
         end = off;
-        while (end < n && (fount_interrupted || due_at(&s->batch, end, sim0, wall0, o->speed) <= now))
+        while (end < n && end - off < cap && (fount_interrupted || due[end] <= now))
             end++;
         if (end == off) {
-            next = due_at(&s->batch, off, sim0, wall0, o->speed) - now;
+            double next = (double)(due[off] - now) / 1e9;
             nap(next > 0.05 ? 0.05 : next);
+            tick(r, o);
             continue;
         }
+        r->lag_s = now > due[end - 1] ? (double)(now - due[end - 1]) / 1e9 : 0;
+        split |= off > 0 || end < n;
         if (deliver_range(r, o, s, off, end, rs, res) == FOUNT_FATAL) {
             rs->failed += n - end;
             return FOUNT_FATAL;
         }
         off = end;
     }
+    /* Sent in pieces, each encoded by the sink: the bytes are the whole batch's encoding (for
+     * SQL, give or take the statement boundaries). */
+    if (split && s->batch.bytes && rs->failed == failed0)
+        rs->bytes += s->batch.nbytes;
     return FOUNT_OK;
 }
 
@@ -270,8 +389,15 @@ static void settle_lost(struct runner *r, struct rel_stats *rs)
 }
 
 static int deliver(struct runner *r, const struct run_opts *o, struct slot *s, const struct entity *e,
-                   double wall0, struct rel_stats *rs, struct run_result *res)
+                   int64_t wall0, struct rel_stats *rs, struct run_result *res)
 {
+    int paced = load_has_schedule(o->load) || (o->pace_realtime && e->stream);
+
+    s->batch.due_ns = NULL;
+    if (paced)
+        set_due(r, o, s, e, wall0);
+    if (r->sched_over && !s->batch.nrows && !s->batch.first_of_relation)
+        return FOUNT_OK;
     rs->generated += s->batch.nrows;
     count_faults(&s->batch, rs);
     if (s->encode_failed) {
@@ -280,26 +406,13 @@ static int deliver(struct runner *r, const struct run_opts *o, struct slot *s, c
         rs->failed += s->batch.nrows;
         return FOUNT_FATAL;
     }
-    if (o->pace_realtime && e->stream)
-        return deliver_paced(r, o, s, e, wall0, rs, res);
+    if (paced)
+        return deliver_paced(r, o, s, rs, res);
     return deliver_range(r, o, s, 0, s->batch.nrows, rs, res);
 }
 
-static void progress_line(const struct entity *e, const struct rel_stats *rs, double elapsed)
-{
-    uint64_t total = e->rel.rows, done = rs->delivered + rs->failed;
-
-    fprintf(stderr, "\r\033[K%s: %llu/%llu rows (%.0f%%)  %.2fM rows/s  %.0fs", e->name,
-            (unsigned long long)done, (unsigned long long)total,
-            total ? 100.0 * (double)done / (double)total : 100.0,
-            elapsed > 0 ? (double)done / elapsed / 1e6 : 0.0, elapsed);
-    fflush(stderr);
-}
-
 /* Wait for task t; returns its slot, or NULL when it will never come (stopped before it). */
-static struct slot *wait_task(struct runner *r, uint64_t t, const struct run_opts *o,
-                              const struct entity *e, const struct rel_stats *rs, double t_start,
-                              double *t_progress)
+static struct slot *wait_task(struct runner *r, uint64_t t, const struct run_opts *o)
 {
     struct slot *s = &r->slots[t % r->nslots];
 
@@ -321,9 +434,10 @@ static struct slot *wait_task(struct runner *r, uint64_t t, const struct run_opt
             r->stop = 1;
             pthread_cond_broadcast(&r->cv_work);
         }
-        if (o->progress && now_s() - *t_progress >= 1.0) {
-            *t_progress = now_s();
-            progress_line(e, rs, *t_progress - t_start);
+        if (o->load) { /* the counts are the writer's own: safe to read without the lock */
+            pthread_mutex_unlock(&r->mu);
+            tick(r, o);
+            pthread_mutex_lock(&r->mu);
         }
     }
     pthread_mutex_unlock(&r->mu);
@@ -350,10 +464,8 @@ static void set_stop(struct runner *r)
 }
 
 /* Write the relations in order. Returns when done, stopped, or the sink failed for good. */
-static void write_all(struct runner *r, const struct run_opts *o, struct run_result *res,
-                      double t_start)
+static void write_all(struct runner *r, const struct run_opts *o, struct run_result *res)
 {
-    double t_progress = t_start;
     struct fount_err err;
     uint64_t t = 0;
     size_t i;
@@ -363,8 +475,17 @@ static void write_all(struct runner *r, const struct run_opts *o, struct run_res
         struct rel_stats *rs = &res->rel[e->index];
         uint64_t tend = r->rt[i].t0 + (r->rt[i].c1 - r->rt[i].c0);
         int stopped = 0;
-        double wall0 = now_s(); /* realtime pacing starts with the relation */
+        int64_t wall0 = fount_now_ns(); /* realtime pacing starts with the relation */
         rs->written = 1;
+        r->cur = e;
+        if (o->pace_realtime && e->stream && !load_has_schedule(o->load)) {
+            struct load_status st;
+            run_status(r, o, wall0, &st);
+            r->pe = e;
+            r->pe_wall0 = wall0;
+            r->pe_base = st.sent;
+        } else
+            r->pe = NULL;
         r->open_rs = rs;
         err.msg[0] = '\0';
         if (r->st->begin && r->st->begin(r->ctx, &e->rel, &err)) {
@@ -373,7 +494,7 @@ static void write_all(struct runner *r, const struct run_opts *o, struct run_res
             break;
         }
         for (; t < tend; t++) {
-            struct slot *s = wait_task(r, t, o, e, rs, t_start, &t_progress);
+            struct slot *s = wait_task(r, t, o);
             if (!s) {
                 stopped = 1;
                 break;
@@ -386,6 +507,8 @@ static void write_all(struct runner *r, const struct run_opts *o, struct run_res
                 break;
             }
             release(r, s, t);
+            if (r->sched_over)
+                set_stop(r);
         }
         if (!res->fatal && r->st->end && r->st->end(r->ctx, &e->rel, &err)) {
             fprintf(stderr, "fount: %s: %s: %s\n", o->sink_label, e->name, err.msg);
@@ -477,6 +600,10 @@ int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
     pthread_cond_init(&r.cv_ready, NULL);
     r.st = st;
     r.ctx = ctx;
+    r.rel = res->rel;
+    r.nrel = p->nents;
+    if (o->load)
+        load_start(o->load, fount_now_ns());
     build_tasks(&r, p, o);
     r.nslots = (size_t)nthreads * 2 + 2;
     r.slots = xcalloc(r.nslots, sizeof *r.slots);
@@ -494,7 +621,7 @@ int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
     if (nthreads == 0) {
         res->fatal = 1;
     } else {
-        write_all(&r, o, res, t_start);
+        write_all(&r, o, res);
     }
     set_stop(&r);
     for (i = 0; i < nthreads; i++)
@@ -506,8 +633,12 @@ int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
     }
     if (r.open_rs) /* a flush that failed takes the open rows of the relation begun last */
         settle_lost(&r, r.open_rs);
-    if (o->progress)
-        fprintf(stderr, "\r\033[K");
+    if (o->load) {
+        struct load_status ls;
+        int64_t now = fount_now_ns();
+        run_status(&r, o, now, &ls);
+        load_finish(o->load, now, &ls);
+    }
     res->interrupted = fount_interrupted != 0;
     res->elapsed = now_s() - t_start;
     getrusage(RUSAGE_SELF, &ru);
@@ -531,6 +662,7 @@ int runner_run(struct plan *p, const struct fount_sink_type *st, void *ctx,
     for (k = 0; k < r.nslots; k++) {
         gen_buf_free(&r.slots[k].gb);
         buf_free(&r.slots[k].bytes);
+        free(r.slots[k].due);
     }
     free(r.slots);
     free(r.rt);

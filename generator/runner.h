@@ -11,6 +11,8 @@
 #include "fault.h"
 #include "plan.h"
 
+struct load;
+
 /* Set by the SIGINT/SIGTERM handler (the one global written after startup; a signal handler
  * can do nothing else). The runner stops taking new chunks when it is non-zero. */
 extern volatile sig_atomic_t fount_interrupted;
@@ -20,12 +22,13 @@ struct run_opts {
     int shard_k, shard_n;     /* this run makes slice k of n (0 <= k < n)           */
     const int *only;          /* entity indexes to write, or NULL for all           */
     size_t nonly;
-    int progress;             /* 1: a refreshed progress line on stderr             */
+    int progress;             /* unused: the progress line belongs to load (load.h)  */
     int retry_limit;          /* resends of one batch after FOUNT_RETRY             */
     const char *sink_label;   /* "file.0": in front of the sink's messages          */
     int pace_realtime;        /* streams leave at their event time on the wall clock */
     double speed;             /* realtime: simulated seconds per wall-clock second   */
     struct fount_outcomes *outcomes; /* late failures and latencies (outcome.h), or NULL */
+    struct load *load;        /* the load tester (load.h): schedule, series, progress; or NULL */
 };
 
 struct rel_stats {

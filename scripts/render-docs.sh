@@ -21,4 +21,7 @@ render cli.md.in docs/cli.md cli
 render determinism.md.in docs/determinism.md det
 render file.md.in docs/sinks/file.md file
 render generators.md.in docs/generators.md generators
+mkdir -p "$work/load"
+ln -sf "$root/docs/report.schema.json" "$root/tests/e2e/jsonschema.jq" "$work/load/"
+render load-testing.md.in docs/load-testing.md load
 exit $rc

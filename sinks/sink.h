@@ -69,6 +69,9 @@ void sink_failed(struct fount_outcomes *o, const struct fount_relation *rel, uin
                  const char *cls);
 void sink_latency(struct fount_outcomes *o, const struct fount_relation *rel, uint64_t ns,
                   uint64_t n);
+/* The same for n records due at due_ns[i] (fount_batch.due_ns) and acknowledged at done_ns. */
+void sink_latency_rows(struct fount_outcomes *o, const struct fount_relation *rel,
+                       const int64_t *due_ns, size_t n, int64_t done_ns);
 int64_t fount_now_ns(void); /* CLOCK_MONOTONIC */
 
 struct fount_sink_type {
