@@ -95,7 +95,7 @@ struct http_sink {
     z_stream z;
     int z_ok;
     int any_success, fatal;
-    char fatal_msg[400];
+    char fatal_msg[512];
     char fatal_cls[64];                 /* what the records still out fail as */
     uint64_t rng;
     int64_t newest_due;
@@ -442,7 +442,13 @@ static void req_done(struct http_sink *s, struct hreq *r, CURLcode rc)
 
     if (rc != CURLE_OK) {
         if ((curl_connect_error(rc) && !s->any_success) || curl_tls_error(rc)) {
-            set_fatal(s, r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc), r->url);
+            char what[CURL_ERROR_SIZE + 128];
+            snprintf(what, sizeof what, "%s%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc),
+                     rc == CURLE_PEER_FAILED_VERIFICATION
+                         ? " (-o cacert=FILE names the CA that signed the server's certificate; "
+                           "--insecure skips verification)"
+                         : "");
+            set_fatal(s, what, r->url);
             snprintf(s->fatal_cls, sizeof s->fatal_cls, "http: no connection");
             req_failed(s, r, s->fatal_cls);
             req_release(s, r);
@@ -928,6 +934,9 @@ static int http_open(void *ctx, const struct sink_args *a, struct fount_err *err
     }
     buf_init(&s->tmp, (size_t)256 << 20);
     s->rng = 0x2545F4914F6CDD1DULL;
+    if (s->insecure) /* a warning: open succeeds with a message (sink.h) */
+        fount_err_set(err, "warning: TLS certificate verification is off (--insecure): https "
+                           "servers are not authenticated");
     return FOUNT_OK;
 }
 
