@@ -841,11 +841,14 @@ static int setup_easy(struct http_sink *s, struct hreq *r, struct fount_err *err
     curl_easy_setopt(e, CURLOPT_USERAGENT, "fount/" FOUNT_VERSION);
     if (strcmp(s->method, "POST"))
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, s->method);
-    if (s->http2)
+    if (s->http2) {
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, !strncmp(s->a->uri, "https:", 6)
                                                       ? (long)CURL_HTTP_VERSION_2TLS
                                                       : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
-    else
+        /* wait for the first connection to say it multiplexes instead of opening one per
+         * request that starts before its handshake is done */
+        curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    } else
         curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     if (s->user[0]) {
         curl_easy_setopt(e, CURLOPT_USERPWD, s->user);
@@ -858,6 +861,16 @@ static int setup_easy(struct http_sink *s, struct hreq *r, struct fount_err *err
     if (s->cacert[0])
         curl_easy_setopt(e, CURLOPT_CAINFO, s->cacert);
     return 0;
+}
+
+/* libcurl 7.88.x breaks HTTP/2 prior knowledge on connection reuse ("Error in the HTTP2 framing
+ * layer" from the second request on; github.com/curl/curl/issues/10634, seen with Debian 12's
+ * 7.88.1 against nginx). */
+static int curl_h2c_broken(void)
+{
+    unsigned v = curl_version_info(CURLVERSION_NOW)->version_num;
+
+    return v >= 0x075800 && v < 0x080000;
 }
 
 static int parse_opts(struct http_sink *s, struct fount_err *err)
@@ -877,6 +890,13 @@ static int parse_opts(struct http_sink *s, struct fount_err *err)
     }
     if (strcmp(s->method, "POST") && strcmp(s->method, "PUT") && strcmp(s->method, "PATCH")) {
         fount_err_set(err, "option method: expected POST, PUT or PATCH, got \"%s\"", s->method);
+        return -1;
+    }
+    if (s->http2 && strncmp(s->a->uri, "https:", 6) && curl_h2c_broken()) {
+        fount_err_set(err, "option http2: libcurl %s fails every request after the first on a "
+                           "reused HTTP/2 connection over http:// (prior knowledge; curl issue "
+                           "10634, fixed in 8.0.0): use https://, or HTTP/1.1",
+                      curl_version_info(CURLVERSION_NOW)->version);
         return -1;
     }
     if (s->connections < 1 || s->connections > 1024 || s->retries < 0) {
