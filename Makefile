@@ -15,16 +15,16 @@ ifneq ($(SANITIZE),)
 endif
 
 PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb) \
-       $(if $(wildcard sinks/http.c),libcurl zlib)
+       $(if $(wildcard sinks/http/http.c),libcurl zlib)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_GNU_SOURCE $(if $(wildcard sinks/sqlite.c),-DFOUNT_WITH_SQLITE) $(PKG_CFLAGS)
 CPPFLAGS += $(if $(wildcard sinks/pgsql.c),-DFOUNT_WITH_PGSQL) $(if $(wildcard sinks/mysql.c),-DFOUNT_WITH_MYSQL)
-CPPFLAGS += $(if $(wildcard sinks/http.c),-DFOUNT_WITH_HTTP)
+CPPFLAGS += $(if $(wildcard sinks/http/http.c),-DFOUNT_WITH_HTTP)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) $(wildcard generator/ext/*.c) \
-           $(wildcard generator/data/*.c) $(wildcard sinks/*.c)
+           $(wildcard generator/data/*.c) $(wildcard sinks/*.c) $(wildcard sinks/http/*.c)
 LIB_OBJS = $(LIB_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
@@ -64,7 +64,7 @@ $(O)/tests/helpers/%: tests/helpers/%.c $(O)/libfount.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(HELPER_LIBS_$*) $(LDFLAGS) $(LDLIBS)
 
 # The HTTP bench's bare libcurl-multi reference.
-HTTP_REF = $(if $(wildcard sinks/http.c),$(O)/tests/http-ref)
+HTTP_REF = $(if $(wildcard sinks/http/http.c),$(O)/tests/http-ref)
 
 $(O)/tests/http-ref: scripts/http-ref.c
 	@mkdir -p $(dir $@)
@@ -119,6 +119,6 @@ clean:
 
 # registry.c lists the optional sinks under flags that follow which sources exist: rebuild it
 # when one appears or goes.
-$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c sinks/http.c)
+$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c sinks/http/http.c)
 
 -include $(LIB_OBJS:.o=.d) $(O)/generator/main.d

@@ -18,88 +18,18 @@
  * records, counted by status. A connection refused or a name that does not resolve before any
  * request succeeded stops the run with one line instead of retrying every record.
  * Records are JSON Lines encoded on the worker threads (encode); the sink splits the lines.
+ * Files: http.c (options, setup, the sink's methods), request.c (a request's lifecycle on the
+ * multi handle: retries, outcomes), body.c (bodies, signatures, backoff: no network, unit-tested
+ * through ../http.h), profile.c (checking the profile's settings).
  * Leaves out: response bodies (discarded), HTTP/3, OAuth token refresh, per-record URLs. */
-#include "sink.h"
-
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include <zlib.h>
 
-#include "../generator/profile_priv.h"
-#include "../generator/runner.h"
-#include "hmac.h"
-#include "http.h"
-
-#define HTTP_BODY_MAX ((size_t)64 << 20)
-#define HTTP_CODES 600
-
-struct http_rel {                       /* per relation of the run */
-    const struct fount_relation *rel;
-    char *url;
-    struct http_shape sh;
-    char *pre, *post;
-    int key_col;                        /* idempotency key field, or -1 */
-    struct curl_slist *headers;         /* the static headers, shared by its requests */
-    uint64_t done[HTTP_CODES];          /* requests by final status (0: no answer) */
-    uint64_t retried[HTTP_CODES];       /* retries by the status that caused them */
-};
-
-enum { REQ_FREE, REQ_ACTIVE, REQ_WAIT };
-
-struct hreq {                           /* one slot: a request in flight or waiting to retry */
-    CURL *easy;
-    int state;
-    struct http_rel *hr;
-    size_t nrec;
-    int counted;                        /* the runner has counted its records delivered */
-    int attempts;
-    int64_t due_ns, retry_ns;
-    struct buf body, gz;
-    const char *url;                    /* what the easy handle has now */
-    char key[200];
-    char hdr[5][224];
-    struct curl_slist node[5];
-    char errbuf[CURL_ERROR_SIZE];
-};
-
-struct pend { struct http_rel *hr; char cls[64]; uint64_t n; };
-
-struct http_sink {
-    /* options */
-    char *body_opt, *method, *headers_opt, *bearer, *user, *secret, *sig_opt, *key_field;
-    char *key_header, *template_opt, *graphql, *graphql_var, *cacert;
-    long long connections, retries;
-    size_t batch_records_sz, batch_bytes;
-    int64_t timeout_us, connect_timeout_us, backoff_us, backoff_max_us;
-    int gzip, insecure, http2;
-    /* state */
-    const struct sink_args *a;
-    enum http_mode mode;
-    int sign;                           /* 0 none, 1 standard, 2 simple */
-    unsigned char key[256];
-    size_t klen;
-    CURLM *multi;
-    struct hreq *req;
-    size_t nreq;
-    struct http_rel *rels;
-    size_t nrels;
-    struct pend *pend;
-    size_t npend, cappend;
-    const char **rec;                   /* the current batch's records, split */
-    size_t *len;
-    size_t caprec;
-    struct buf tmp;                     /* encoding of resent sub-batches */
-    z_stream z;
-    int z_ok;
-    int any_success, fatal;
-    char fatal_msg[512];
-    char fatal_cls[64];                 /* what the records still out fail as */
-    uint64_t rng;
-    int64_t newest_due;
-};
+#include "../../generator/profile_priv.h"
+#include "../../generator/runner.h"
+#include "http_priv.h"
 
 static const struct fount_opt http_opts[] = {
     {"body", OPT_STR, "object", offsetof(struct http_sink, body_opt),
@@ -146,538 +76,6 @@ static const struct fount_opt http_opts[] = {
     {"cacert", OPT_STR, "", offsetof(struct http_sink, cacert), "https: CA bundle file"},
     {0},
 };
-
-/* ---------------------------------------------------------------- bodies (no network) */
-
-size_t http_batch_take(const struct http_shape *sh, const size_t *len, size_t n,
-                       size_t max_records, size_t max_bytes)
-{
-    size_t k, bytes = sh->npre + sh->npost + (sh->mode == HTTP_ARRAY ? 2 : 0);
-
-    if (sh->mode == HTTP_OBJECT || max_records < 1)
-        max_records = 1;
-    for (k = 0; k < n && k < max_records; k++) {
-        size_t add = len[k] + (sh->mode == HTTP_NDJSON || (sh->mode == HTTP_ARRAY && k) ? 1 : 0);
-        if (k && bytes + add > max_bytes)
-            break;
-        bytes += add;
-    }
-    return k ? k : (n ? 1 : 0);
-}
-
-int http_body(const struct http_shape *sh, const char *const *rec, const size_t *len, size_t n,
-              struct buf *out)
-{
-    size_t i, need = sh->npre + sh->npost + 2 + n;
-    char *p;
-
-    for (i = 0; i < n; i++)
-        need += len[i];
-    if (buf_reserve(out, need))
-        return -1;
-    p = buf_tail(out);
-    memcpy(p, sh->pre, sh->npre);
-    p += sh->npre;
-    if (sh->mode == HTTP_ARRAY)
-        *p++ = '[';
-    for (i = 0; i < n; i++) {
-        if (sh->mode == HTTP_ARRAY && i)
-            *p++ = ',';
-        memcpy(p, rec[i], len[i]);
-        p += len[i];
-        if (sh->mode == HTTP_NDJSON)
-            *p++ = '\n';
-    }
-    if (sh->mode == HTTP_ARRAY)
-        *p++ = ']';
-    memcpy(p, sh->post, sh->npost);
-    p += sh->npost;
-    out->len = (size_t)(p - out->data);
-    return 0;
-}
-
-/* s with every "{{relation}}" replaced by rel; the caller frees it. */
-static char *subst_relation(const char *s, size_t n, const char *rel)
-{
-    struct buf b;
-    const char *end = s + n, *q;
-
-    buf_init(&b, HTTP_BODY_MAX);
-    while ((q = memmem(s, (size_t)(end - s), "{{relation}}", 12))) {
-        buf_append(&b, s, (size_t)(q - s));
-        buf_puts(&b, rel);
-        s = q + 12;
-    }
-    buf_append(&b, s, (size_t)(end - s));
-    buf_append(&b, "", 1);
-    return b.data;
-}
-
-int http_template(const char *tmpl, const char *rel, char **pre, char **post,
-                  struct fount_err *err)
-{
-    const char *q = strstr(tmpl, "{{body}}");
-
-    if (!q || strstr(q + 8, "{{body}}")) {
-        fount_err_set(err, "a body template needs {{body}} exactly once, where the record (or "
-                           "the batch) goes");
-        return -1;
-    }
-    *pre = subst_relation(tmpl, (size_t)(q - tmpl), rel);
-    *post = subst_relation(q + 8, strlen(q + 8), rel);
-    return 0;
-}
-
-static void json_string(struct buf *b, const char *s)
-{
-    buf_puts(b, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            buf_printf(b, "\\%c", c);
-        else if (c == '\n')
-            buf_puts(b, "\\n");
-        else if (c < 0x20)
-            buf_printf(b, "\\u%04x", c);
-        else
-            buf_append(b, s, 1);
-    }
-    buf_puts(b, "\"");
-}
-
-void http_graphql(const char *mutation, const char *var, char **pre, char **post)
-{
-    struct buf b;
-
-    buf_init(&b, HTTP_BODY_MAX);
-    buf_puts(&b, "{\"query\":");
-    json_string(&b, mutation);
-    buf_puts(&b, ",\"variables\":{");
-    json_string(&b, var);
-    buf_puts(&b, ":");
-    buf_append(&b, "", 1);
-    *pre = b.data;
-    *post = xstrdup("}}");
-}
-
-void http_sign_standard(const unsigned char *key, size_t klen, const char *id, long long ts,
-                        const char *body, size_t n, char *out)
-{
-    struct hmac_sha256 h;
-    unsigned char mac[32];
-    char t[32];
-    int tl = snprintf(t, sizeof t, ".%lld.", ts);
-
-    hmac_sha256_init(&h, key, klen);
-    hmac_sha256_update(&h, id, strlen(id));
-    hmac_sha256_update(&h, t, (size_t)tl);
-    hmac_sha256_update(&h, body, n);
-    hmac_sha256_final(&h, mac);
-    memcpy(out, "v1,", 3);
-    base64_encode(out + 3, mac, 32);
-}
-
-void http_sign_simple(const unsigned char *key, size_t klen, const char *body, size_t n,
-                      char *out)
-{
-    unsigned char mac[32];
-
-    hmac_sha256(key, klen, body, n, mac);
-    memcpy(out, "sha256=", 7);
-    hex_encode(out + 7, mac, 32);
-}
-
-long http_secret_key(const char *secret, unsigned char *out, size_t room)
-{
-    size_t n = strlen(secret);
-
-    if (!strncmp(secret, "whsec_", 6)) {
-        unsigned char tmp[1024];
-        long k;
-        if (n - 6 > 1300)
-            return -1;
-        k = base64_decode(tmp, secret + 6, n - 6);
-        if (k <= 0)
-            return -1;
-        if ((size_t)k > room)
-            k = (long)room;
-        memcpy(out, tmp, (size_t)k);
-        return k;
-    }
-    if (n > room)
-        n = room;
-    memcpy(out, secret, n);
-    return (long)n;
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-    uint64_t x = *s ? *s : 0x9E3779B97F4A7C15ULL;
-
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *s = x;
-}
-
-int64_t http_backoff_ms(int attempt, long long retry_after_s, int64_t base_ms, int64_t cap_ms,
-                        int64_t max_ms, uint64_t *rng)
-{
-    int64_t d = base_ms > 0 ? base_ms : 1;
-    int i;
-
-    for (i = 1; i < attempt && d < cap_ms; i++)
-        d *= 2;
-    if (d > cap_ms)
-        d = cap_ms;
-    if (d >= 2)
-        d = d / 2 + (int64_t)(xorshift(rng) % (uint64_t)(d / 2));
-    if (retry_after_s > 0 && retry_after_s * 1000 > d)
-        d = retry_after_s * 1000 > max_ms ? max_ms : retry_after_s * 1000;
-    return d;
-}
-
-enum http_verdict http_classify(long status)
-{
-    if (status >= 200 && status < 300)
-        return HTTP_DELIVERED;
-    if (status == 408 || status == 429 || (status >= 500 && status < 600))
-        return HTTP_RETRY;
-    if (status == 401 || status == 403)
-        return HTTP_FATAL;
-    return HTTP_FAIL;
-}
-
-/* ---------------------------------------------------------------- outcomes */
-
-/* Records of a request that failed for good: reported now when the runner has counted them,
- * else when the sink is next called (sink.h: sink_failed moves counted records). */
-static void req_failed(struct http_sink *s, struct hreq *r, const char *cls)
-{
-    size_t i;
-
-    if (r->counted) {
-        sink_failed(s->a->outcomes, r->hr->rel, r->nrec, cls);
-        return;
-    }
-    for (i = 0; i < s->npend; i++)
-        if (s->pend[i].hr == r->hr && !strcmp(s->pend[i].cls, cls))
-            break;
-    if (i == s->npend) {
-        if (s->npend == s->cappend) {
-            s->cappend = s->cappend ? s->cappend * 2 : 8;
-            s->pend = xrealloc(s->pend, s->cappend * sizeof *s->pend);
-        }
-        s->pend[i].hr = r->hr;
-        snprintf(s->pend[i].cls, sizeof s->pend[i].cls, "%s", cls);
-        s->pend[i].n = 0;
-        s->npend++;
-    }
-    s->pend[i].n += r->nrec;
-}
-
-static void report_pend(struct http_sink *s)
-{
-    size_t i;
-
-    for (i = 0; i < s->npend; i++)
-        sink_failed(s->a->outcomes, s->pend[i].hr->rel, s->pend[i].n, s->pend[i].cls);
-    s->npend = 0;
-}
-
-static void req_release(struct http_sink *s, struct hreq *r)
-{
-    if (r->state == REQ_ACTIVE)
-        curl_multi_remove_handle(s->multi, r->easy);
-    r->state = REQ_FREE;
-    r->hr = NULL;
-    r->nrec = 0;
-}
-
-static void set_fatal(struct http_sink *s, const char *what, const char *url)
-{
-    if (s->fatal)
-        return;
-    s->fatal = 1;
-    snprintf(s->fatal_msg, sizeof s->fatal_msg, "%s: %s", url, what);
-}
-
-/* ---------------------------------------------------------------- requests */
-
-static int curl_connect_error(CURLcode rc)
-{
-    return rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-           rc == CURLE_COULDNT_RESOLVE_PROXY;
-}
-
-static int curl_tls_error(CURLcode rc)
-{
-    return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
-           rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM ||
-           rc == CURLE_UNSUPPORTED_PROTOCOL;
-}
-
-static void retry_or_fail(struct http_sink *s, struct hreq *r, int code, long long ra,
-                          const char *cls)
-{
-    if (r->attempts < s->retries && !fount_interrupted) {
-        int64_t ms = http_backoff_ms(++r->attempts, ra, s->backoff_us / 1000,
-                                     s->backoff_max_us / 1000, s->backoff_max_us / 1000 * 6,
-                                     &s->rng);
-        r->hr->retried[code]++;
-        curl_multi_remove_handle(s->multi, r->easy);
-        r->state = REQ_WAIT;
-        r->retry_ns = fount_now_ns() + ms * 1000000;
-        return;
-    }
-    r->hr->done[code]++;
-    req_failed(s, r, cls);
-    req_release(s, r);
-}
-
-static void req_done(struct http_sink *s, struct hreq *r, CURLcode rc)
-{
-    long status = 0;
-    char cls[64];
-
-    if (rc != CURLE_OK) {
-        if ((curl_connect_error(rc) && !s->any_success) || curl_tls_error(rc)) {
-            char what[CURL_ERROR_SIZE + 128];
-            snprintf(what, sizeof what, "%s%s", r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc),
-                     rc == CURLE_PEER_FAILED_VERIFICATION
-                         ? " (-o cacert=FILE names the CA that signed the server's certificate; "
-                           "--insecure skips verification)"
-                         : "");
-            set_fatal(s, what, r->url);
-            snprintf(s->fatal_cls, sizeof s->fatal_cls, "http: no connection");
-            req_failed(s, r, s->fatal_cls);
-            req_release(s, r);
-            return;
-        }
-        snprintf(cls, sizeof cls, "http: %s", curl_easy_strerror(rc));
-        retry_or_fail(s, r, 0, 0, cls);
-        return;
-    }
-    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-    if (status < 0 || status >= HTTP_CODES)
-        status = 0;
-    snprintf(cls, sizeof cls, "http %ld", status);
-    switch (http_classify(status)) {
-    case HTTP_DELIVERED:
-        s->any_success = 1;
-        r->hr->done[status]++;
-        sink_latency(s->a->outcomes, r->hr->rel, (uint64_t)(fount_now_ns() - r->due_ns), r->nrec);
-        req_release(s, r);
-        return;
-    case HTTP_RETRY: {
-        curl_off_t ra = 0;
-        curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &ra);
-        retry_or_fail(s, r, (int)status, (long long)ra, cls);
-        return;
-    }
-    case HTTP_FATAL:
-        r->hr->done[status]++;
-        snprintf(cls, sizeof cls, "answered http %ld (check the credentials or the secret)",
-                 status);
-        set_fatal(s, cls, r->url);
-        snprintf(cls, sizeof cls, "http %ld", status);
-        snprintf(s->fatal_cls, sizeof s->fatal_cls, "http: stopped after %ld", status);
-        req_failed(s, r, cls);
-        req_release(s, r);
-        return;
-    case HTTP_FAIL:
-        r->hr->done[status]++;
-        req_failed(s, r, cls);
-        req_release(s, r);
-        return;
-    }
-}
-
-static size_t discard(char *p, size_t size, size_t n, void *u)
-{
-    (void)p;
-    (void)u;
-    return size * n;
-}
-
-/* Headers that change per attempt: the signature over the body as it is sent. */
-static void sign(struct http_sink *s, struct hreq *r, size_t *nh)
-{
-    const char *body = r->body.data;
-    size_t n = r->body.len;
-
-    if (s->sign == 1) {
-        long long ts = (long long)time(NULL);
-        char sig[64];
-        http_sign_standard(s->key, s->klen, r->key, ts, body, n, sig);
-        snprintf(r->hdr[(*nh)++], sizeof r->hdr[0], "webhook-id: %s", r->key);
-        snprintf(r->hdr[(*nh)++], sizeof r->hdr[0], "webhook-timestamp: %lld", ts);
-        snprintf(r->hdr[(*nh)++], sizeof r->hdr[0], "webhook-signature: %s", sig);
-    } else if (s->sign == 2) {
-        char sig[80];
-        http_sign_simple(s->key, s->klen, body, n, sig);
-        snprintf(r->hdr[(*nh)++], sizeof r->hdr[0], "X-Signature: %s", sig);
-    }
-}
-
-static int gzip_body(struct http_sink *s, struct hreq *r)
-{
-    size_t bound = deflateBound(&s->z, (uLong)r->body.len) + 32;
-
-    buf_reset(&r->gz);
-    if (buf_reserve(&r->gz, bound) || deflateReset(&s->z) != Z_OK)
-        return -1;
-    s->z.next_in = (Bytef *)r->body.data;
-    s->z.avail_in = (uInt)r->body.len;
-    s->z.next_out = (Bytef *)r->gz.data;
-    s->z.avail_out = (uInt)bound;
-    if (deflate(&s->z, Z_FINISH) != Z_STREAM_END)
-        return -1;
-    r->gz.len = bound - s->z.avail_out;
-    return 0;
-}
-
-/* Put a built request (body, key) on the multi handle. */
-static int req_start(struct http_sink *s, struct hreq *r)
-{
-    size_t nh = 0, i;
-    const struct buf *sent = &r->body;
-
-    if (s->key_header[0] && r->key[0])
-        snprintf(r->hdr[nh++], sizeof r->hdr[0], "%s: %s", s->key_header, r->key);
-    sign(s, r, &nh);
-    if (s->gzip) {
-        if (gzip_body(s, r))
-            return -1;
-        sent = &r->gz;
-    }
-    for (i = 0; i < nh; i++) {
-        r->node[i].data = r->hdr[i];
-        r->node[i].next = i + 1 < nh ? &r->node[i + 1] : r->hr->headers;
-    }
-    if (r->url != r->hr->url) {
-        curl_easy_setopt(r->easy, CURLOPT_URL, r->hr->url);
-        r->url = r->hr->url;
-    }
-    curl_easy_setopt(r->easy, CURLOPT_HTTPHEADER, nh ? &r->node[0] : r->hr->headers);
-    curl_easy_setopt(r->easy, CURLOPT_POSTFIELDS, sent->data);
-    curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)sent->len);
-    r->errbuf[0] = '\0';
-    if (curl_multi_add_handle(s->multi, r->easy) != CURLM_OK)
-        return -1;
-    r->state = REQ_ACTIVE;
-    return 0;
-}
-
-static void read_done(struct http_sink *s)
-{
-    CURLMsg *m;
-    int left;
-
-    while ((m = curl_multi_info_read(s->multi, &left))) {
-        struct hreq *r = NULL;
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
-        if (r)
-            req_done(s, r, m->data.result);
-    }
-}
-
-static int has_free(const struct http_sink *s)
-{
-    size_t i;
-
-    for (i = 0; i < s->nreq; i++)
-        if (s->req[i].state == REQ_FREE)
-            return 1;
-    return 0;
-}
-
-/* One round: send what can be sent, collect answers, restart retries that are due. Waits up to
- * wait_ms for something to happen; for_slot: only while no slot is free. */
-static void drive(struct http_sink *s, int wait_ms, int for_slot)
-{
-    int running = 0;
-    int64_t now = fount_now_ns(), next = -1;
-    size_t i;
-
-    for (i = 0; i < s->nreq; i++) {
-        struct hreq *r = &s->req[i];
-        if (r->state != REQ_WAIT)
-            continue;
-        if (r->retry_ns <= now) {
-            if (req_start(s, r)) {
-                r->hr->done[0]++;
-                req_failed(s, r, "http: cannot send");
-                req_release(s, r);
-            }
-        } else if (next < 0 || r->retry_ns < next)
-            next = r->retry_ns;
-    }
-    /* Send what was queued and collect what came back; wait only when nothing did (each
-     * curl_multi_perform visits every handle: one per wakeup, not one per request). */
-    curl_multi_perform(s->multi, &running);
-    read_done(s);
-    if (wait_ms > 0 && !(for_slot && has_free(s))) {
-        if (next >= 0 && (next - now) / 1000000 < wait_ms)
-            wait_ms = (int)((next - now) / 1000000) + 1;
-        curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
-        curl_multi_perform(s->multi, &running);
-        read_done(s);
-    }
-}
-
-static size_t busy(const struct http_sink *s)
-{
-    size_t i, n = 0;
-
-    for (i = 0; i < s->nreq; i++)
-        n += s->req[i].state != REQ_FREE;
-    return n;
-}
-
-static struct hreq *free_slot(struct http_sink *s)
-{
-    size_t i;
-
-    for (;;) {
-        for (i = 0; i < s->nreq; i++)
-            if (s->req[i].state == REQ_FREE)
-                return &s->req[i];
-        if (s->fatal)
-            return NULL;
-        drive(s, 100, 1);
-    }
-}
-
-/* The run stops: every request still out fails (counted ones through sink_failed). */
-static void abort_all(struct http_sink *s, const char *cls)
-{
-    size_t i;
-
-    for (i = 0; i < s->nreq; i++)
-        if (s->req[i].state != REQ_FREE) {
-            s->req[i].hr->done[0]++;
-            req_failed(s, &s->req[i], cls);
-            req_release(s, &s->req[i]);
-        }
-}
-
-/* Wait for every request, up to timeout_ms (< 0: no limit). Returns the requests left. */
-static size_t drain(struct http_sink *s, int timeout_ms)
-{
-    int64_t end = fount_now_ns() + (int64_t)timeout_ms * 1000000;
-
-    while (busy(s) && !s->fatal && (timeout_ms < 0 || fount_now_ns() < end)) {
-        if (fount_interrupted && timeout_ms < 0) { /* Ctrl-C: what is out gets 30 s */
-            timeout_ms = 30000;
-            end = fount_now_ns() + (int64_t)timeout_ms * 1000000;
-        }
-        drive(s, 100, 0);
-    }
-    return busy(s);
-}
 
 /* ---------------------------------------------------------------- setup */
 
@@ -833,7 +231,7 @@ static int setup_easy(struct http_sink *s, struct hreq *r, struct fount_err *err
     buf_init(&r->gz, HTTP_BODY_MAX);
     curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_discard);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(s->timeout_us / 1000));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(s->connect_timeout_us / 1000));
@@ -1063,9 +461,9 @@ static int fail_run(struct http_sink *s, size_t *accepted, struct fount_err *err
     s->npend = 0;
     for (i = 0; i < s->nreq; i++)
         if (s->req[i].state != REQ_FREE && !s->req[i].counted)
-            req_release(s, &s->req[i]);
-    abort_all(s, s->fatal_cls[0] ? s->fatal_cls : "http: run stopped");
-    report_pend(s);
+            http_req_release(s, &s->req[i]);
+    http_abort_all(s, s->fatal_cls[0] ? s->fatal_cls : "http: run stopped");
+    http_report_pend(s);
     fount_err_set(err, "%s", s->fatal_msg);
     return FOUNT_FATAL;
 }
@@ -1079,7 +477,7 @@ static int http_write(void *ctx, const struct fount_batch *b, size_t *accepted,
     int running;
 
     *accepted = 0;
-    report_pend(s);
+    http_report_pend(s);
     if (!hr) {
         fount_err_set(err, "relation %s was not announced at open", b->rel->name);
         return FOUNT_FATAL;
@@ -1097,7 +495,7 @@ static int http_write(void *ctx, const struct fount_batch *b, size_t *accepted,
                           b->rel->name);
             return FOUNT_RETRY;
         }
-        r = free_slot(s);
+        r = http_free_slot(s);
         if (!r)
             return fail_run(s, accepted, err);
         k = http_batch_take(&hr->sh, s->len + i, b->nrows - i, s->batch_records_sz,
@@ -1113,14 +511,14 @@ static int http_write(void *ctx, const struct fount_batch *b, size_t *accepted,
         r->attempts = 0;
         r->due_ns = b->due_ns ? b->due_ns[i] : b->sent_ns;
         make_key(hr, b, i, k, r->key, sizeof r->key);
-        if (req_start(s, r)) {
+        if (http_req_start(s, r)) {
             fount_err_set(err, "cannot build a request (gzip or curl failed)");
             return fail_run(s, accepted, err);
         }
         i += k;
     }
     curl_multi_perform(s->multi, &running); /* the last ones leave now, not at the next call */
-    read_done(s);
+    http_read_done(s);
     mark_counted(s);
     *accepted = b->nrows;
     return FOUNT_OK;
@@ -1156,10 +554,10 @@ static int http_end(void *ctx, const struct fount_relation *rel, struct fount_er
     struct http_rel *hr = rel_of(s, rel);
     size_t acc;
 
-    report_pend(s);
-    drain(s, -1);
-    report_pend(s);
-    abort_all(s, "http: undelivered at exit"); /* only after Ctrl-C and 30 s */
+    http_report_pend(s);
+    http_drain(s, -1);
+    http_report_pend(s);
+    http_abort_all(s, "http: undelivered at exit"); /* only after Ctrl-C and 30 s */
     if (s->fatal) {
         if (hr)
             note_codes(s, hr);
@@ -1175,11 +573,11 @@ static int http_flush(void *ctx, int timeout_ms, struct fount_err *err)
     struct http_sink *s = ctx;
     size_t i, acc;
 
-    report_pend(s);
-    drain(s, timeout_ms);
-    report_pend(s);
-    abort_all(s, "http: undelivered at exit");
-    report_pend(s);
+    http_report_pend(s);
+    http_drain(s, timeout_ms);
+    http_report_pend(s);
+    http_abort_all(s, "http: undelivered at exit");
+    http_report_pend(s);
     for (i = 0; i < s->nrels; i++)
         note_codes(s, &s->rels[i]);
     if (s->fatal)
@@ -1224,94 +622,6 @@ static void http_close(void *ctx)
     s->rec = NULL;
     s->len = NULL;
     buf_free(&s->tmp);
-}
-
-/* ---------------------------------------------------------------- profile settings */
-
-static int check_rel_keys(struct pctx *c, const cJSON *o, const char *path,
-                          const struct entity *e)
-{
-    static const char *const keys[] = {"url", "template", "graphql", "idempotency_key", "headers",
-                                       NULL};
-    static const char *const top_keys[] = {"template", "graphql", "idempotency_key", "headers",
-                                           "relations", NULL};
-    const char *const str_keys[] = {"url", "template", "graphql", "idempotency_key"};
-    const cJSON *h;
-    char p[PATH_MAX_LEN], hint[128];
-    int n = pkeys(c, o, path, e ? keys : top_keys);
-    size_t i;
-
-    for (i = 0; i < sizeof str_keys / sizeof str_keys[0]; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, str_keys[i]);
-        if (!v)
-            continue;
-        pjoin(p, path, str_keys[i]);
-        if (!cJSON_IsString(v)) {
-            perr_val(c, p, "expected a string, got %s", ptype_name(v));
-            n++;
-        } else if (!strcmp(str_keys[i], "template") && !strstr(v->valuestring, "{{body}}")) {
-            perr_val(c, p, "a body template needs {{body}} where the record (or batch) goes");
-            n++;
-        } else if (!strcmp(str_keys[i], "idempotency_key") && e) {
-            size_t f;
-            for (f = 0; f < e->nfields && strcmp(e->fields[f].name, v->valuestring); f++)
-                ;
-            if (f == e->nfields) {
-                perr_val(c, p, "%s has no field \"%s\"%s", e->name, v->valuestring,
-                         field_hint(hint, sizeof hint, e, v->valuestring));
-                n++;
-            }
-        }
-    }
-    if ((h = cJSON_GetObjectItemCaseSensitive(o, "headers"))) {
-        pjoin(p, path, "headers");
-        if (!cJSON_IsObject(h)) {
-            perr_val(c, p, "expected an object of header values by name, got %s", ptype_name(h));
-            return n + 1;
-        }
-        for (h = h->child; h; h = h->next)
-            if (!cJSON_IsString(h)) {
-                char hp[PATH_MAX_LEN];
-                pjoin(hp, p, h->string);
-                perr_val(c, hp, "expected a header value (a string), got %s", ptype_name(h));
-                n++;
-            }
-    }
-    return n;
-}
-
-static int http_check_profile(struct pctx *c, const cJSON *cfg, const char *path)
-{
-    const cJSON *rels = cJSON_GetObjectItemCaseSensitive(cfg, "relations"), *it;
-    char p[PATH_MAX_LEN], rp[PATH_MAX_LEN], hint[128];
-    int n = check_rel_keys(c, cfg, path, NULL);
-
-    if (!rels)
-        return n;
-    pjoin(p, path, "relations");
-    if (!cJSON_IsObject(rels)) {
-        perr_val(c, p, "expected an object of settings by relation name, got %s",
-                 ptype_name(rels));
-        return n + 1;
-    }
-    cJSON_ArrayForEach(it, rels) {
-        const struct entity *e = NULL;
-        size_t i;
-        for (i = 0; i < c->plan->nents; i++)
-            if (!strcmp(c->plan->ents[i].name, it->string))
-                e = &c->plan->ents[i];
-        pjoin(rp, p, it->string);
-        if (!e) {
-            perr(c, rp, "no relation is named \"%s\"%s", it->string,
-                 entity_hint(hint, sizeof hint, c->plan, it->string));
-            n++;
-        } else if (!cJSON_IsObject(it)) {
-            perr_val(c, rp, "expected an object of settings, got %s", ptype_name(it));
-            n++;
-        } else
-            n += check_rel_keys(c, it, rp, e);
-    }
-    return n;
 }
 
 const struct fount_sink_type http_sink_type = {
