@@ -20,7 +20,7 @@
  * Records are JSON Lines encoded on the worker threads (encode); the sink splits the lines.
  * Files: http.c (options, setup, the sink's methods), request.c (a request's lifecycle on the
  * multi handle: retries, outcomes), body.c (bodies, signatures, backoff: no network, unit-tested
- * through ../http.h), profile.c (checking the profile's settings).
+ * through ../http.h), check.c (checking the profile's settings).
  * Leaves out: response bodies (discarded), HTTP/3, OAuth token refresh, per-record URLs. */
 #include <cjson/cJSON.h>
 #include <stdio.h>

@@ -95,7 +95,7 @@ size_t http_drain(struct http_sink *s, int timeout_ms);
 /* CURLOPT_WRITEFUNCTION: response bodies are discarded. */
 size_t http_discard(char *p, size_t size, size_t n, void *u);
 
-/* profile.c: the profile's "sinks": {"http": {...}} member, for fount check */
+/* check.c: the profile's "sinks": {"http": {...}} member, for fount check */
 struct pctx;
 struct cJSON;
 int http_check_profile(struct pctx *c, const struct cJSON *cfg, const char *path);

@@ -1,4 +1,4 @@
-/* profile.c: checks the HTTP sink's settings in a profile ("sinks": {"http": {...}}) for fount
+/* check.c: checks the HTTP sink's settings in a profile ("sinks": {"http": {...}}) for fount
  * check, as file:line:col: json.path: message errors. Leaves out: applying them (http.c). */
 #include <cjson/cJSON.h>
 
