@@ -15,17 +15,17 @@ ifneq ($(SANITIZE),)
 endif
 
 PKGS = libcjson sqlite3 $(if $(wildcard sinks/pgsql.c),libpq) $(if $(wildcard sinks/mysql.c),libmariadb) \
-       $(if $(wildcard sinks/http.c),libcurl zlib) $(if $(wildcard sinks/kafka.c),rdkafka)
+       $(if $(wildcard sinks/http/http.c),libcurl zlib) $(if $(wildcard sinks/kafka.c),rdkafka)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_GNU_SOURCE $(if $(wildcard sinks/sqlite.c),-DFOUNT_WITH_SQLITE) $(PKG_CFLAGS)
 CPPFLAGS += $(if $(wildcard sinks/pgsql.c),-DFOUNT_WITH_PGSQL) $(if $(wildcard sinks/mysql.c),-DFOUNT_WITH_MYSQL)
-CPPFLAGS += $(if $(wildcard sinks/http.c),-DFOUNT_WITH_HTTP)
+CPPFLAGS += $(if $(wildcard sinks/http/http.c),-DFOUNT_WITH_HTTP)
 CPPFLAGS += $(if $(wildcard sinks/kafka.c),-DFOUNT_WITH_KAFKA)
 LDLIBS += $(PKG_LIBS) -lpthread -lm
 
 LIB_SRCS = $(filter-out generator/main.c,$(wildcard generator/*.c)) $(wildcard generator/ext/*.c) \
-           $(wildcard generator/data/*.c) $(wildcard sinks/*.c)
+           $(wildcard generator/data/*.c) $(wildcard sinks/*.c) $(wildcard sinks/http/*.c)
 LIB_OBJS = $(LIB_SRCS:%.c=$(O)/%.o)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
@@ -65,7 +65,7 @@ $(O)/tests/helpers/%: tests/helpers/%.c $(O)/libfount.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(HELPER_LIBS_$*) $(LDFLAGS) $(LDLIBS)
 
 # The benchmarks' references: a bare libcurl-multi loop, a minimal librdkafka producer.
-BENCH_REFS = $(if $(wildcard sinks/http.c),$(O)/tests/http-ref) \
+BENCH_REFS = $(if $(wildcard sinks/http/http.c),$(O)/tests/http-ref) \
              $(if $(wildcard sinks/kafka.c),$(O)/tests/kafka-ref)
 
 $(O)/tests/http-ref: scripts/http-ref.c
@@ -125,6 +125,6 @@ clean:
 
 # registry.c lists the optional sinks under flags that follow which sources exist: rebuild it
 # when one appears or goes.
-$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c sinks/http.c sinks/kafka.c)
+$(O)/sinks/registry.o: $(wildcard sinks/sqlite.c sinks/pgsql.c sinks/mysql.c sinks/http/http.c sinks/kafka.c)
 
 -include $(LIB_OBJS:.o=.d) $(O)/generator/main.d

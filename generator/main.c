@@ -72,6 +72,8 @@ static const char usage_run[] =
     "  -o, --sink-opt K=V  a sink option (see `fount sinks`)\n"
     "  -X K=V              a client property passed through (Kafka: librdkafka's)\n"
     "  --retries N         resends of a batch after a transient failure (default 5)\n"
+    "  --insecure          https: do not verify the server's certificate (a test endpoint;\n"
+    "                      -o cacert=FILE trusts a CA instead)\n"
     "  --quiet             no progress line and no summary\n"
     "\n"
     "streams and series (see docs/streams.md, docs/series.md):\n"
@@ -143,7 +145,7 @@ struct cli {
     double scale, speed;
     int64_t duration_us;
     uint64_t events;
-    int pace_realtime, pace_given;
+    int pace_realtime, pace_given, insecure;
     int workload, threads_given;
     char **sink_opts;
     size_t nsink_opts;
@@ -365,6 +367,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
             c->quiet = 1;
         else if (!strcmp(name, "--force"))
             c->force = 1;
+        else if (!strcmp(name, "--insecure"))
+            c->insecure = 1;
         else if (!strcmp(name, "--stats"))
             c->stats = 1;
         else if (!strcmp(name, "--replace"))
@@ -748,6 +752,15 @@ static int seed_run(struct cli *c)
         free(deftarget);
         return EXIT_USAGE;
     }
+    if (c->insecure) { /* the HTTP sink's option, under the name curl gives it */
+        if (strcmp(st->name, "http")) {
+            free(deftarget);
+            die_usage("run ", "--insecure applies to http:// and https:// targets, not the %s "
+                              "sink", st->name);
+        }
+        c->sink_opts = xrealloc(c->sink_opts, (c->nsink_opts + 1) * sizeof *c->sink_opts);
+        c->sink_opts[c->nsink_opts++] = (char *)"insecure=true";
+    }
     if ((c->replace || c->append) && st == &file_sink_type) {
         free(deftarget);
         die_usage("run ", "%s applies to databases; files are replaced with --force",
@@ -831,6 +844,8 @@ static int seed_run(struct cli *c)
         rc = EXIT_FAILED;
         goto out_ctx;
     }
+    if (err.msg[0]) /* a warning from a sink that opened (sink.h) */
+        fprintf(stderr, "fount: %s: %s\n", label, err.msg);
     if (c->append && append_counts(c, p, st, ctx, label)) {
         st->close(ctx);
         rc = EXIT_FAILED;

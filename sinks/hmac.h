@@ -1,5 +1,5 @@
 /* hmac.h: SHA-256 (FIPS 180-4), HMAC-SHA256 (RFC 2104) and base64 (RFC 4648), for signing webhook
- * requests (sinks/http.c) without linking a crypto library for one hash. Not constant-time, and
+ * requests (sinks/http/) without linking a crypto library for one hash. Not constant-time, and
  * not meant for anything but computing signatures a receiver checks.
  * Leaves out: other hashes, verification helpers. */
 #ifndef FOUNT_HMAC_H

@@ -1,4 +1,4 @@
-/* http.h: the parts of the HTTP sink (http.c) that do not need a network, for the unit tests:
+/* http.h: the parts of the HTTP sink (sinks/http/body.c) that do not need a network, for the unit tests:
  * how records become request bodies, how many go in one, signatures, and retry delays. */
 #ifndef FOUNT_HTTP_H
 #define FOUNT_HTTP_H

@@ -79,7 +79,9 @@ struct fount_sink_type {
     const char *desc;           /* one line for `fount sinks`                 */
     const struct fount_opt *opts; /* ends with {0}; unknown keys are rejected */
     size_t ctx_size;
-    /* Check the target and prepare (refuse to clobber existing data here: nothing written yet). */
+    /* Check the target and prepare (refuse to clobber existing data here: nothing written yet).
+     * A sink that opens but has something the user must see (TLS verification is off) leaves
+     * it in err and returns FOUNT_OK: it is printed as one line, "fount: http.0: warning: ...". */
     int (*open)(void *ctx, const struct sink_args *a, struct fount_err *err);
     /* A relation starts (may be NULL). */
     int (*begin)(void *ctx, const struct fount_relation *rel, struct fount_err *err);

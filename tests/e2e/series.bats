@@ -3,7 +3,7 @@
 # labels, counters, and the two text formats: exact text for a tiny family, then real parsers:
 # `promtool check metrics` (Debian package prometheus) and an InfluxDB 1.x server (package
 # influxdb) started here on a free loopback port in a temporary directory and stopped in teardown.
-# The parser tests are skipped when the package is missing.
+# The parser tests fail when the package is missing (make check installs it: scripts/bootstrap).
 
 FOUNT=${FOUNT:-$PWD/fount}
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)

@@ -6,10 +6,11 @@
  * usage: http-receiver [options]                    stops on SIGTERM or SIGINT
  *   --port N            port on 127.0.0.1 (default 0: any free port)
  *   --port-file F       write the port to F once listening (written to F.tmp, then renamed)
- *   --log F             one line per request:  N STATUS METHOD PATH KEY SIG BYTES
+ *   --log F             one line per request:  N STATUS METHOD PATH KEY SIG BYTES CONN
  *                       (N: 1-based arrival number; KEY: Idempotency-Key, else webhook-id, else
  *                       -; SIG: ok, bad or -; STATUS "drop" for a dropped connection; "dup" after
- *                       the status for a repeated key)
+ *                       the status for a repeated key; CONN: c<K>, the K-th TCP connection
+ *                       accepted, so keep-alive shows as few distinct values)
  *   --bodies F          the body of every accepted request (decompressed), each then a newline
  *   --status CODE       the answer to an accepted request (default 200; 204 for a fast mode)
  *   --fail CODE:first=N the first N requests are answered CODE (not accepted)
@@ -23,6 +24,9 @@
  *   --secret S --sig standard|simple
  *                       verify webhook-signature (Standard Webhooks; whsec_<base64> secrets are
  *                       decoded) or X-Signature: sha256=<hex>; a mismatch is answered 401
+ *   --tls-cert F --tls-key F
+ *                       serve https (GnuTLS inside libmicrohttpd) with this PEM certificate
+ *                       (chain) and key; HTTP/1.1 only (libmicrohttpd has no HTTP/2)
  *   --quiet             record nothing (benchmarks)
  * Request numbering, schedules and logs are shared by all threads. */
 #include <errno.h>
@@ -57,6 +61,7 @@ static struct {
     FILE *log, *bodies;
     pthread_mutex_t mu;
     unsigned long long n;
+    unsigned long long nconn; /* TCP connections accepted */
     char **keys;              /* accepted keys: open addressing */
     size_t nkeys, capkeys;
 } g = {.status = 200, .mu = PTHREAD_MUTEX_INITIALIZER};
@@ -149,6 +154,27 @@ static int gunzip(const char *in, size_t n, char **out, size_t *outlen)
     *outlen = z.total_out;
     inflateEnd(&z);
     return 0;
+}
+
+/* The number of c's TCP connection (1, 2, ...), set when it was accepted (see conn_notify). */
+static unsigned long long conn_id(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *i =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return i && i->socket_context ? (unsigned long long)(uintptr_t)i->socket_context : 0;
+}
+
+static void conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+                        enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)c;
+    if (code != MHD_CONNECTION_NOTIFY_STARTED)
+        return;
+    pthread_mutex_lock(&g.mu);
+    *socket_context = (void *)(uintptr_t)++g.nconn;
+    pthread_mutex_unlock(&g.mu);
 }
 
 static const char *hdr(struct MHD_Connection *c, const char *name)
@@ -259,11 +285,11 @@ static enum MHD_Result finish(struct MHD_Connection *c, const char *method, cons
     }
     if (g.log) {
         if (drop)
-            fprintf(g.log, "%llu drop%s %s %s %s %s %zu\n", num, dup ? " dup" : "", method, url,
-                    key ? key : "-", sig, n);
+            fprintf(g.log, "%llu drop%s %s %s %s %s %zu c%llu\n", num, dup ? " dup" : "", method,
+                    url, key ? key : "-", sig, n, conn_id(c));
         else
-            fprintf(g.log, "%llu %d%s %s %s %s %s %zu\n", num, code, dup ? " dup" : "", method,
-                    url, key ? key : "-", sig, n);
+            fprintf(g.log, "%llu %d%s %s %s %s %s %zu c%llu\n", num, code, dup ? " dup" : "",
+                    method, url, key ? key : "-", sig, n, conn_id(c));
         fflush(g.log);
     }
     pthread_mutex_unlock(&g.mu);
@@ -324,6 +350,22 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+/* The whole of a small file (a PEM certificate or key), NUL-terminated; dies when unreadable. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *p;
+    long n;
+
+    if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+        die("%s: %s", path, strerror(errno));
+    p = calloc(1, (size_t)n + 1);
+    if (!p || fread(p, 1, (size_t)n, f) != (size_t)n)
+        die("%s: cannot read", path);
+    fclose(f);
+    return p;
+}
+
 static int parse_ms(const char *s)
 {
     char *end;
@@ -351,7 +393,10 @@ static void parse_sched(const char *s, int *first, int *every)
 
 int main(int argc, char **argv)
 {
-    const char *port_file = NULL, *secret = NULL, *sigmode = "standard";
+    const char *port_file = NULL, *secret = NULL, *sigmode = "standard", *cert_file = NULL,
+               *key_file = NULL;
+    char *cert = NULL, *key = NULL;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
     int port = 0, conc = 4, i, sig;
     struct sockaddr_in sa;
     struct MHD_Daemon *d;
@@ -396,6 +441,10 @@ int main(int argc, char **argv)
             secret = v;
         else if (!strcmp(a, "--sig"))
             sigmode = v;
+        else if (!strcmp(a, "--tls-cert"))
+            cert_file = v;
+        else if (!strcmp(a, "--tls-key"))
+            key_file = v;
         else if (strcmp(a, "--log") && strcmp(a, "--bodies"))
             die("unknown option %s (see the top of http-receiver.c)", a);
     }
@@ -412,6 +461,13 @@ int main(int argc, char **argv)
         if (g.klen <= 0)
             die("bad secret");
     }
+    if (!cert_file != !key_file)
+        die("--tls-cert and --tls-key go together");
+    if (cert_file) {
+        cert = slurp(cert_file);
+        key = slurp(key_file);
+        flags |= MHD_USE_TLS;
+    }
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
@@ -420,14 +476,19 @@ int main(int argc, char **argv)
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, handler,
-                         NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(conc < 1 ? 1 : conc),
-                         MHD_OPTION_CONNECTION_LIMIT, 10000u, MHD_OPTION_CONNECTION_TIMEOUT, 60u,
-                         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
-                         completed, NULL, MHD_OPTION_END);
+    /* The TLS options come last: without a certificate they are MHD_OPTION_END. */
+    d = MHD_start_daemon(flags, 0, NULL, NULL, handler, NULL, MHD_OPTION_SOCK_ADDR,
+                         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+                         (unsigned)(conc < 1 ? 1 : conc), MHD_OPTION_CONNECTION_LIMIT, 10000u,
+                         MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+                         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+                         MHD_OPTION_NOTIFY_CONNECTION, conn_notify, NULL,
+                         cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+                         MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
     if (!d)
-        die("cannot listen on 127.0.0.1:%d", port);
+        die("cannot listen on 127.0.0.1:%d%s", port,
+            cert ? " with TLS (is the key the certificate's? is libmicrohttpd built with TLS?)"
+                 : "");
     info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     if (port_file) {
         char tmp[4096];
@@ -445,5 +506,7 @@ int main(int argc, char **argv)
         fclose(g.log);
     if (g.bodies)
         fclose(g.bodies);
+    free(cert);
+    free(key);
     return 0;
 }
