@@ -11,6 +11,8 @@
  * took the message: the runner only counts a batch delivered once write_batch returns. flush()
  * waits for the last reports within a timeout, then purges and reports the rest as undelivered.
  * A full local queue is served (poll) and retried, never dropped; the queue's caps bound memory.
+ * Ctrl-C ends that wait: the records not yet queued are returned not accepted (the runner counts
+ * them failed), and flush() deals with the queued ones.
  * open() asks for each topic's metadata within connect_timeout: an unreachable cluster or a
  * missing topic is one line, not a hang.
  * Values are encoded on the worker threads (encode): the rows' bytes, then a table of where each
@@ -977,7 +979,16 @@ static int kafka_write(void *ctx, const struct fount_batch *b, size_t *accepted,
         memcpy(&end, tab + (i + 1) * sizeof n, sizeof end);
         while ((e = produce_row(s, k, ri, b, i, frame + start, end - start)) ==
                RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-            /* back-pressure: serve delivery reports until the queue has room */
+            /* back-pressure: serve delivery reports until the queue has room, unless Ctrl-C:
+             * with the brokers gone that could take message.timeout.ms. The rest of the batch
+             * is then not taken (the runner counts it failed); what is queued is flush's. */
+            if (fount_interrupted) {
+                poll_reports(s, 0);
+                *accepted = i;
+                fount_err_set(err, "interrupted: %zu records not queued (the local queue was "
+                                   "full)", b->nrows - i);
+                return FOUNT_RETRY;
+            }
             poll_reports(s, 5);
             if (s->fatal)
                 break;
