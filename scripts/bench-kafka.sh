@@ -28,7 +28,7 @@ trap 'kill $MOCK 2>/dev/null || true; rm -rf "$D"' EXIT
 for _ in $(seq 100); do [ -s "$D/boot" ] && break; sleep 0.05; done
 [ -s "$D/boot" ] || { cat "$D/mock.log"; exit 1; }
 BOOT=$(cat "$D/boot")
-# fount's defaults (sinks/kafka.c, docs/sinks/kafka.md), given to the reference as they are
+# fount's defaults (sinks/kafka_conf.c, docs/sinks/kafka.md), given to the reference as they are
 PROPS="acks=all enable.idempotence=true linger.ms=20 batch.size=1000000 batch.num.messages=10000
        compression.type=lz4 queue.buffering.max.messages=100000 queue.buffering.max.kbytes=65536
        partitioner=murmur2_random message.timeout.ms=120000"
