@@ -231,7 +231,7 @@ static int in_list(const char *s, const char *const *list)
 }
 
 /* Checks one set of settings (the top level or relations.NAME); e: the relation's entity, or NULL
- * at the top level, where fields are checked against every entity that has them. */
+ * at the top level, whose fields check_top_fields checks against every relation they apply to. */
 static int check_settings(struct pctx *c, const cJSON *cfg, const char *path,
                           const struct entity *e)
 {
@@ -300,6 +300,52 @@ static int check_settings(struct pctx *c, const cJSON *cfg, const char *path,
     return bad;
 }
 
+/* The top level's key and "{field}" headers apply to every relation that has no key (headers) of
+ * its own in relations.NAME: each such relation must have the field. */
+static int check_top_fields(struct pctx *c, const cJSON *cfg, const char *path)
+{
+    const cJSON *key = cJSON_GetObjectItemCaseSensitive(cfg, "key");
+    const cJSON *hdrs = cJSON_GetObjectItemCaseSensitive(cfg, "headers");
+    const cJSON *rels = cJSON_GetObjectItemCaseSensitive(cfg, "relations"), *h;
+    char p[PATH_MAX_LEN], hint[128], fname[128];
+    size_t i;
+    int bad = 0;
+
+    if (!cJSON_IsString(key) || !strcmp(key->valuestring, "none"))
+        key = NULL;
+    if (!cJSON_IsObject(hdrs))
+        hdrs = NULL;
+    for (i = 0; i < c->plan->nents; i++) {
+        const struct entity *e = &c->plan->ents[i];
+        const cJSON *own = cJSON_IsObject(rels) && e->name
+                               ? cJSON_GetObjectItemCaseSensitive(rels, e->name) : NULL;
+        if (!e->name)
+            continue;
+        if (key && !cJSON_GetObjectItemCaseSensitive(own, "key") &&
+            field_index(&e->rel, key->valuestring) < 0) {
+            perr_val(c, pjoin(p, path, "key"), "%s has no field \"%s\"%s (the top-level key "
+                     "applies to every relation without one of its own: set relations.%s.key, "
+                     "\"none\" for no key)", e->name, key->valuestring,
+                     field_hint(hint, sizeof hint, e, key->valuestring), e->name);
+            bad++;
+        }
+        if (!hdrs || cJSON_GetObjectItemCaseSensitive(own, "headers"))
+            continue;
+        cJSON_ArrayForEach(h, hdrs) {
+            if (cJSON_IsString(h) && header_field(h->valuestring, fname, sizeof fname) &&
+                field_index(&e->rel, fname) < 0) {
+                char hp[PATH_MAX_LEN];
+                pjoin(hp, pjoin(p, path, "headers"), h->string);
+                perr_val(c, hp, "%s has no field \"%s\"%s (the top-level headers "
+                         "apply to every relation without its own: set relations.%s.headers)",
+                         e->name, fname, field_hint(hint, sizeof hint, e, fname), e->name);
+                bad++;
+            }
+        }
+    }
+    return bad;
+}
+
 int kafka_check_profile(struct pctx *c, const cJSON *cfg, const char *path)
 {
     static const char *const keys[] = {"topic", "key", "headers", "partitioner", "format",
@@ -348,6 +394,7 @@ int kafka_check_profile(struct pctx *c, const cJSON *cfg, const char *path)
                  "name, got %s", ptype_name(rels));
         return bad + 1;
     }
+    bad += check_top_fields(c, cfg, path);
     cJSON_ArrayForEach(it, rels) {
         const struct entity *e = find_entity(c->plan, it->string);
         pjoin(p, pjoin(p, path, "relations"), it->string);
