@@ -2,7 +2,8 @@
 # make bench, Kafka: fount's kafka sink against a 3-broker librdkafka mock cluster (its own
 # process, tests/helpers/kafka-mock), next to the librdkafka limit on this machine: a minimal C
 # producer loop (scripts/kafka-ref.c) sending pre-built messages of the same size, keyed, with
-# the same properties. Messages of about 200 bytes (profiles/bench-kafka.json), lz4. Printed as
+# the same properties, and the same values (100,000 of fount's own, in turn: lz4 has the same work).
+# Messages of about 200 bytes (profiles/bench-kafka.json), lz4. Printed as
 # ratios, never asserted. The machine is shared, so each program runs RUNS times and two figures
 # are kept: the best wall-clock rate (min..max shown: the noise), and the CPU seconds (user+sys
 # of the process, all its threads) per million messages, which other load disturbs far less.
@@ -32,8 +33,9 @@ BOOT=$(cat "$D/boot")
 PROPS="acks=all enable.idempotence=true linger.ms=20 batch.size=1000000 batch.num.messages=10000
        compression.type=lz4 queue.buffering.max.messages=100000 queue.buffering.max.kbytes=65536
        partitioner=murmur2_random message.timeout.ms=120000"
-SIZE=$("$FOUNT" run "$PROFILE" --only clicks --events 100000 --to - --format jsonl 2>/dev/null |
-    awk '{ s += length($0) } END { printf "%d", s / NR }')
+"$FOUNT" run "$PROFILE" --only clicks --events 100000 --to - --format jsonl 2>/dev/null \
+    >"$D/values.jsonl"
+SIZE=$(awk '{ s += length($0) } END { printf "%d", s / NR }' "$D/values.jsonl")
 
 # timed NAME CMD...: runs CMD under /usr/bin/time; appends "NAME rate cpu_s failed" to $D/runs
 timed() {
@@ -54,7 +56,7 @@ echo "== kafka: $N messages of ~$SIZE bytes (JSON, keyed, lz4, acks=all, idempot
 : >"$D/runs"
 for _ in $(seq "$RUNS"); do
     # shellcheck disable=SC2086
-    timed ref "$B/kafka-ref" "$BOOT" ref "$N" "$SIZE" $PROPS
+    timed ref "$B/kafka-ref" "$BOOT" ref "$N" "@$D/values.jsonl" $PROPS
     for t in $THREADS; do
         timed "threads$t" "$FOUNT" run "$PROFILE" --only clicks --events "$N" --threads "$t" \
             --to "kafka://$BOOT/fount"
