@@ -11,11 +11,14 @@
  * took the message: the runner only counts a batch delivered once write_batch returns. flush()
  * waits for the last reports within a timeout, then purges and reports the rest as undelivered.
  * A full local queue is served (poll) and retried, never dropped; the queue's caps bound memory.
+ * Ctrl-C ends that wait: the records not yet queued are returned not accepted (the runner counts
+ * them failed), and flush() deals with the queued ones.
  * open() asks for each topic's metadata within connect_timeout: an unreachable cluster or a
  * missing topic is one line, not a hang.
  * Values are encoded on the worker threads (encode): the rows' bytes, then a table of where each
  * row ends, so that the writer only produces.
- * Leaves out: transactions (exactly-once across runs), Avro/Schema Registry, consuming. */
+ * Leaves out: the settings (URI, properties, the profile's section: kafka_conf.c), transactions
+ * (exactly-once across runs), Avro/Schema Registry, consuming. */
 #include "kafka.h"
 
 #include <librdkafka/rdkafka.h>
@@ -24,53 +27,17 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#include <cjson/cJSON.h>
-
-#include "../generator/profile_priv.h"
 #include "../generator/runner.h"
 
 #define KAFKA_BUF_MAX ((size_t)256 << 20)
-#define KAFKA_MAX_HEADERS 16
 #define KAFKA_REL_BITS 16                    /* msg_opaque: relation (16 bits) | due time (48) */
 #define KAFKA_TIME_MASK ((1ULL << 48) - 1)   /* ns, 78 hours: latencies wrap after that       */
 #define KAFKA_UNDELIVERED (-100000)          /* pseudo error code: in flight when flush ended */
 
-/* fount's defaults, set before the profile's rdkafka.* keys and -X (docs/sinks/kafka.md says why). */
-static const char *const kafka_defaults[][2] = {
-    {"acks", "all"},
-    {"enable.idempotence", "true"},
-    {"linger.ms", "20"},
-    {"batch.size", "1000000"},
-    {"batch.num.messages", "10000"},
-    {"compression.type", "lz4"},
-    {"queue.buffering.max.messages", "100000"},
-    {"queue.buffering.max.kbytes", "65536"},
-    {"message.timeout.ms", "120000"},
-    {"allow.auto.create.topics", "false"},
-    {"partitioner", "murmur2_random"},
-};
-
-static const char *const kafka_partitioners[] = {
-    "murmur2_random", "murmur2", "consistent_random", "consistent", "random", "fnv1a_random",
-    "fnv1a", NULL,
-};
-
-struct kheader {
-    const char *name;
-    const char *value;          /* static value, or NULL when col >= 0 */
-    char num[32];               /* a number or boolean from the profile, as text */
-    int col;                    /* the field whose value this header carries, or -1 */
-};
-
 struct krel {                   /* one relation's messages */
     const struct fount_relation *rel;
-    char topic[256];
+    struct kafka_relconf c;     /* its settings (kafka_conf.c) */
     rd_kafka_topic_t *rkt;
-    enum fount_format format;
-    int key_col;                /* -1: no key */
-    struct kheader hdr[KAFKA_MAX_HEADERS];
-    size_t nhdr;
-    const char *partitioner;    /* NULL: the default */
     uint64_t *parts;            /* acknowledged messages per partition */
     int32_t nparts;
     uint64_t inflight;          /* produced, no delivery report yet */
@@ -121,120 +88,6 @@ static const struct fount_opt kafka_opts[] = {
 
 /* ---------------------------------------------------------------- pure parts (kafka.h) */
 
-int kafka_parse_uri(const char *target, char *brokers, size_t nb, char *topic, size_t nt,
-                    struct fount_err *err)
-{
-    const char *p = target, *slash;
-    size_t n;
-
-    if (strncmp(p, "//", 2) != 0) {
-        fount_err_set(err, "a Kafka URI reads kafka://host:port/topic, got \"kafka:%s\"", target);
-        return -1;
-    }
-    p += 2;
-    slash = strchr(p, '/');
-    n = slash ? (size_t)(slash - p) : strlen(p);
-    if (n == 0) {
-        fount_err_set(err, "kafka:%s: no broker address (kafka://host:port/topic)", target);
-        return -1;
-    }
-    if (n >= nb) {
-        fount_err_set(err, "kafka:%s: the broker list is too long", target);
-        return -1;
-    }
-    memcpy(brokers, p, n);
-    brokers[n] = '\0';
-    p = slash ? slash + 1 : "";
-    if (strchr(p, '?') || strchr(p, '/')) {
-        fount_err_set(err, "kafka:%s: after the brokers comes one topic (options go in -o, "
-                           "librdkafka properties in -X)", target);
-        return -1;
-    }
-    if (strlen(p) >= nt) {
-        fount_err_set(err, "kafka:%s: the topic is too long", target);
-        return -1;
-    }
-    snprintf(topic, nt, "%s", p);
-    return 0;
-}
-
-int kafka_topic_name(const char *tmpl, const char *rel, char *out, size_t n, struct fount_err *err)
-{
-    static const char mark[] = "{relation}";
-    size_t w = 0, i;
-    const char *p = tmpl;
-
-    while (*p) {
-        const char *s = p;
-        size_t len = 1;
-        if (!strncmp(p, mark, sizeof mark - 1)) {
-            s = rel;
-            len = strlen(rel);
-            p += sizeof mark - 1;
-        } else
-            p++;
-        if (w + len >= n || w + len > 249) {
-            fount_err_set(err, "topic \"%s\" for %s is longer than Kafka's 249 characters", tmpl,
-                          rel);
-            return -1;
-        }
-        memcpy(out + w, s, len);
-        w += len;
-    }
-    out[w] = '\0';
-    for (i = 0; i < w; i++)
-        if (!(out[i] >= 'a' && out[i] <= 'z') && !(out[i] >= 'A' && out[i] <= 'Z') &&
-            !(out[i] >= '0' && out[i] <= '9') && !strchr("._-", out[i])) {
-            fount_err_set(err, "topic \"%s\": Kafka topic names take letters, digits, '.', '_' "
-                               "and '-' only", out);
-            return -1;
-        }
-    if (w == 0 || !strcmp(out, ".") || !strcmp(out, "..")) {
-        fount_err_set(err, "topic \"%s\" is not a valid Kafka topic name", out);
-        return -1;
-    }
-    return 0;
-}
-
-/* Sets key=value on conf; on rejection, err names the property. */
-static int conf_set(rd_kafka_conf_t *conf, const char *key, const char *val, const char *where,
-                    struct fount_err *err)
-{
-    char errstr[256];
-
-    if (rd_kafka_conf_set(conf, key, val, errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-        fount_err_set(err, "%s%s: %s", where, key, errstr);
-        return -1;
-    }
-    return 0;
-}
-
-static int conf_set_kv(rd_kafka_conf_t *conf, const char *kv, struct fount_err *err)
-{
-    const char *eq = strchr(kv, '=');
-    char key[256];
-
-    if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof key) {
-        fount_err_set(err, "-X %s: expected a librdkafka property as key=value", kv);
-        return -1;
-    }
-    memcpy(key, kv, (size_t)(eq - kv));
-    key[eq - kv] = '\0';
-    return conf_set(conf, key, eq + 1, "-X ", err);
-}
-
-int kafka_check_props(char *const *kv, size_t n, struct fount_err *err)
-{
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    size_t i;
-    int rc = 0;
-
-    for (i = 0; i < n && !rc; i++)
-        rc = conf_set_kv(conf, kv[i], err);
-    rd_kafka_conf_destroy(conf);
-    return rc;
-}
-
 int kafka_encode_row(enum fount_format f, const struct fount_batch *b, size_t i, struct buf *out)
 {
     struct fount_batch one = *b;
@@ -254,188 +107,6 @@ int kafka_encode_row(enum fount_format f, const struct fount_batch *b, size_t i,
     if (out->len > len0 && out->data[out->len - 1] == '\n')
         out->len--;
     return 0;
-}
-
-/* ---------------------------------------------------------------- the profile's settings */
-
-static const char *const kafka_rel_keys[] = {"topic", "key", "headers", "partitioner", "format",
-                                             NULL};
-
-static const struct entity *find_entity(const struct plan *p, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < p->nents; i++)
-        if (p->ents[i].name && !strcmp(p->ents[i].name, name))
-            return &p->ents[i];
-    return NULL;
-}
-
-static int field_index(const struct fount_relation *rel, const char *name)
-{
-    size_t j;
-
-    for (j = 0; j < rel->ncols; j++)
-        if (!strcmp(rel->cols[j].name, name))
-            return (int)j;
-    return -1;
-}
-
-/* "{field}": the field's name in out; else 0 (a static value). */
-static int header_field(const char *v, char *out, size_t n)
-{
-    size_t len = strlen(v);
-
-    if (len < 3 || v[0] != '{' || v[len - 1] != '}' || len - 2 >= n)
-        return 0;
-    memcpy(out, v + 1, len - 2);
-    out[len - 2] = '\0';
-    return 1;
-}
-
-static int in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (!strcmp(s, *list))
-            return 1;
-    return 0;
-}
-
-/* Checks one set of settings (the top level or relations.NAME); e: the relation's entity, or NULL
- * at the top level, where fields are checked against every entity that has them. */
-static int check_settings(struct pctx *c, const cJSON *cfg, const char *path,
-                          const struct entity *e)
-{
-    const cJSON *it;
-    char p[PATH_MAX_LEN], hint[128], fname[128];
-    const char *s;
-    int bad = 0;
-    struct fount_err err;
-
-    if (pstr(c, cfg, path, "topic", 0, &s) == 1) {
-        char out[256];
-        if (kafka_topic_name(s, e ? e->name : "relation", out, sizeof out, &err)) {
-            perr_val(c, pjoin(p, path, "topic"), "%s", err.msg);
-            bad++;
-        }
-    }
-    if ((it = cJSON_GetObjectItemCaseSensitive(cfg, "key")) && !cJSON_IsNull(it)) {
-        if (!cJSON_IsString(it)) {
-            perr_val(c, pjoin(p, path, "key"), "expected a field name or null, got %s",
-                     ptype_name(it));
-            bad++;
-        } else if (e && strcmp(it->valuestring, "none") &&
-                   field_index(&e->rel, it->valuestring) < 0) {
-            perr_val(c, pjoin(p, path, "key"), "%s has no field \"%s\"%s", e->name,
-                     it->valuestring, field_hint(hint, sizeof hint, e, it->valuestring));
-            bad++;
-        }
-    }
-    if (pstr(c, cfg, path, "partitioner", 0, &s) == 1 && !in_list(s, kafka_partitioners)) {
-        perr_val(c, pjoin(p, path, "partitioner"), "unknown partitioner \"%s\" (murmur2_random, "
-                 "murmur2, consistent_random, consistent, random, fnv1a_random or fnv1a)", s);
-        bad++;
-    }
-    if (pstr(c, cfg, path, "format", 0, &s) == 1 && strcmp(s, "json") && strcmp(s, "csv") &&
-        strcmp(s, "influx")) {
-        perr_val(c, pjoin(p, path, "format"), "a message's value is json, csv or influx, got "
-                 "\"%s\"", s);
-        bad++;
-    }
-    if ((it = cJSON_GetObjectItemCaseSensitive(cfg, "headers"))) {
-        const cJSON *h;
-        char hp[PATH_MAX_LEN];
-        if (!cJSON_IsObject(it)) {
-            perr_val(c, pjoin(p, path, "headers"), "expected an object of header names and "
-                     "values (\"{field}\" for a field's value), got %s", ptype_name(it));
-            return bad + 1;
-        }
-        if (cJSON_GetArraySize(it) > KAFKA_MAX_HEADERS) {
-            perr(c, pjoin(p, path, "headers"), "at most %d headers", KAFKA_MAX_HEADERS);
-            bad++;
-        }
-        cJSON_ArrayForEach(h, it) {
-            pjoin(hp, pjoin(p, path, "headers"), h->string);
-            if (!cJSON_IsString(h) && !cJSON_IsNumber(h) && !cJSON_IsBool(h)) {
-                perr_val(c, hp, "expected a string (\"{field}\" for a field's value), got %s",
-                         ptype_name(h));
-                bad++;
-            } else if (e && cJSON_IsString(h) && header_field(h->valuestring, fname, sizeof fname)
-                       && field_index(&e->rel, fname) < 0) {
-                perr_val(c, hp, "%s has no field \"%s\"%s", e->name, fname,
-                         field_hint(hint, sizeof hint, e, fname));
-                bad++;
-            }
-        }
-    }
-    return bad;
-}
-
-static int kafka_check_profile(struct pctx *c, const cJSON *cfg, const char *path)
-{
-    static const char *const keys[] = {"topic", "key", "headers", "partitioner", "format",
-                                       "relations", NULL};
-    const cJSON *it, *rels;
-    char p[PATH_MAX_LEN], hint[128];
-    int bad = 0;
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-
-    cJSON_ArrayForEach(it, cfg) {
-        struct fount_err err;
-        char val[64];
-        const char *v = val;
-        pjoin(p, path, it->string);
-        if (strncmp(it->string, "rdkafka.", 8) != 0) {
-            if (!in_list(it->string, keys)) {
-                const char *sg = psuggest(it->string, keys, 6);
-                perr(c, p, "unknown key \"%s\"%s%s%s (it takes topic, key, headers, partitioner, "
-                     "format, relations and rdkafka.* properties)", it->string,
-                     sg ? " (did you mean \"" : "", sg ? sg : "", sg ? "\"?)" : "");
-                bad++;
-            }
-            continue;
-        }
-        if (cJSON_IsString(it))
-            v = it->valuestring;
-        else if (cJSON_IsBool(it))
-            v = cJSON_IsTrue(it) ? "true" : "false";
-        else if (cJSON_IsNumber(it))
-            snprintf(val, sizeof val, "%.17g", it->valuedouble);
-        else {
-            perr_val(c, p, "expected a string, number or boolean, got %s", ptype_name(it));
-            bad++;
-            continue;
-        }
-        if (conf_set(conf, it->string + 8, v, "librdkafka property ", &err)) {
-            perr_val(c, p, "%s", err.msg);
-            bad++;
-        }
-    }
-    rd_kafka_conf_destroy(conf);
-    bad += check_settings(c, cfg, path, NULL);
-    rels = cJSON_GetObjectItemCaseSensitive(cfg, "relations");
-    if (rels && !cJSON_IsObject(rels)) {
-        perr_val(c, pjoin(p, path, "relations"), "expected an object of settings by relation "
-                 "name, got %s", ptype_name(rels));
-        return bad + 1;
-    }
-    cJSON_ArrayForEach(it, rels) {
-        const struct entity *e = find_entity(c->plan, it->string);
-        pjoin(p, pjoin(p, path, "relations"), it->string);
-        if (!e) {
-            perr(c, p, "no relation is named \"%s\"%s", it->string,
-                 entity_hint(hint, sizeof hint, c->plan, it->string));
-            bad++;
-        } else if (!cJSON_IsObject(it)) {
-            perr_val(c, p, "expected an object of settings for %s, got %s", it->string,
-                     ptype_name(it));
-            bad++;
-        } else {
-            bad += pkeys(c, it, p, kafka_rel_keys);
-            bad += check_settings(c, it, p, e);
-        }
-    }
-    return bad;
 }
 
 /* ---------------------------------------------------------------- delivery reports */
@@ -543,129 +214,6 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char 
 
 /* ---------------------------------------------------------------- open */
 
-static const cJSON *cfg_get(const cJSON *o, const char *key)
-{
-    return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
-/* The relation's own setting, else the profile's top-level one. */
-static const cJSON *setting(const cJSON *cfg, const cJSON *relcfg, const char *key)
-{
-    const cJSON *v = cfg_get(relcfg, key);
-
-    return v ? v : cfg_get(cfg, key);
-}
-
-static int default_key(const struct fount_relation *rel)
-{
-    size_t j;
-
-    if (rel->key_col >= 0)
-        return rel->key_col;
-    for (j = 0; j < rel->ncols; j++)
-        if (rel->cols[j].primary_key)
-            return (int)j;
-    return -1;
-}
-
-static int setup_rel(struct kafka_sink *s, struct krel *k, const char *uri_topic,
-                     struct fount_err *err)
-{
-    const cJSON *cfg = s->a->profile_cfg;
-    const cJSON *relcfg = cfg_get(cfg_get(cfg, "relations"), k->rel->name), *v, *h;
-    const char *tmpl = "{relation}", *key = NULL;
-    char fname[128];
-
-    v = setting(cfg, relcfg, "topic");
-    tmpl = *uri_topic ? uri_topic : cJSON_IsString(v) ? v->valuestring : tmpl;
-    if (kafka_topic_name(tmpl, k->rel->name, k->topic, sizeof k->topic, err))
-        return -1;
-    k->key_col = default_key(k->rel);
-    v = setting(cfg, relcfg, "key");
-    if (v)
-        key = cJSON_IsString(v) ? v->valuestring : "none";
-    if (*s->key)
-        key = s->key;
-    if (key && !strcmp(key, "none"))
-        k->key_col = -1;
-    else if (key && (k->key_col = field_index(k->rel, key)) < 0) {
-        fount_err_set(err, "key: %s has no field \"%s\"", k->rel->name, key);
-        return -1;
-    }
-    k->format = FMT_JSONL;
-    v = setting(cfg, relcfg, "format");
-    if (cJSON_IsString(v))
-        k->format = !strcmp(v->valuestring, "csv")      ? FMT_CSV
-                    : !strcmp(v->valuestring, "influx") ? FMT_INFLUX
-                                                        : FMT_JSONL;
-    if (s->a->format_given)
-        k->format = s->a->enc.format;
-    v = setting(cfg, relcfg, "partitioner");
-    k->partitioner = *s->partitioner ? s->partitioner : cJSON_IsString(v) ? v->valuestring : NULL;
-    v = setting(cfg, relcfg, "headers");
-    cJSON_ArrayForEach(h, v) {
-        struct kheader *kh = &k->hdr[k->nhdr];
-        if (k->nhdr == KAFKA_MAX_HEADERS)
-            break;
-        kh->name = h->string;
-        kh->col = -1;
-        if (cJSON_IsString(h) && header_field(h->valuestring, fname, sizeof fname)) {
-            if ((kh->col = field_index(k->rel, fname)) < 0) {
-                fount_err_set(err, "header %s: %s has no field \"%s\"", h->string, k->rel->name,
-                              fname);
-                return -1;
-            }
-        } else if (cJSON_IsString(h))
-            kh->value = h->valuestring;
-        else {
-            if (cJSON_IsBool(h))
-                snprintf(kh->num, sizeof kh->num, "%s", cJSON_IsTrue(h) ? "true" : "false");
-            else
-                snprintf(kh->num, sizeof kh->num, "%.17g", h->valuedouble);
-            kh->value = kh->num;
-        }
-        k->nhdr++;
-    }
-    return 0;
-}
-
-static rd_kafka_conf_t *make_conf(struct kafka_sink *s, int *debug, struct fount_err *err)
-{
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    const cJSON *it;
-    size_t i;
-
-    for (i = 0; i < sizeof kafka_defaults / sizeof kafka_defaults[0]; i++)
-        if (conf_set(conf, kafka_defaults[i][0], kafka_defaults[i][1], "default ", err))
-            goto fail;
-    if (conf_set(conf, "bootstrap.servers", s->brokers, "", err))
-        goto fail;
-    cJSON_ArrayForEach(it, s->a->profile_cfg) {
-        char val[64];
-        const char *v = val;
-        if (strncmp(it->string, "rdkafka.", 8) != 0)
-            continue;
-        if (cJSON_IsString(it))
-            v = it->valuestring;
-        else if (cJSON_IsBool(it))
-            v = cJSON_IsTrue(it) ? "true" : "false";
-        else
-            snprintf(val, sizeof val, "%.17g", it->valuedouble);
-        if (conf_set(conf, it->string + 8, v, "sinks.kafka.rdkafka.", err))
-            goto fail;
-        *debug |= !strcmp(it->string + 8, "debug");
-    }
-    for (i = 0; i < s->a->nprops; i++) {
-        if (conf_set_kv(conf, s->a->props[i], err))
-            goto fail;
-        *debug |= !strncmp(s->a->props[i], "debug=", 6);
-    }
-    return conf;
-fail:
-    rd_kafka_conf_destroy(conf);
-    return NULL;
-}
-
 /* Partitions of the topic in md (all the cluster's topics), or -1 when it has no such topic. */
 static int32_t topic_partitions(const struct rd_kafka_metadata *md, const char *topic)
 {
@@ -686,17 +234,17 @@ static int check_topic(struct kafka_sink *s, struct krel *k, const struct rd_kaf
     const struct rd_kafka_metadata *tmd = NULL;
     rd_kafka_resp_err_t e;
 
-    k->nparts = topic_partitions(md, k->topic);
+    k->nparts = topic_partitions(md, k->c.topic);
     if (k->nparts < 0 && !autocreate) {
         fount_err_set(err, "topic %s does not exist at %s (create it first, or pass -X "
                            "allow.auto.create.topics=true if the brokers create topics)",
-                      k->topic, s->brokers);
+                      k->c.topic, s->brokers);
         return -1;
     }
     if (k->nparts < 0) {
         e = rd_kafka_metadata(s->rk, 0, k->rkt, &tmd, (int)(s->connect_timeout / 1000));
         if (e || tmd->topic_cnt < 1 || tmd->topics[0].err) {
-            fount_err_set(err, "topic %s: %s", k->topic,
+            fount_err_set(err, "topic %s: %s", k->c.topic,
                           rd_kafka_err2str(e ? e : tmd->topic_cnt < 1
                                                        ? RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
                                                        : tmd->topics[0].err));
@@ -708,7 +256,7 @@ static int check_topic(struct kafka_sink *s, struct krel *k, const struct rd_kaf
         rd_kafka_metadata_destroy(tmd);
     }
     if (k->nparts < 1) {
-        fount_err_set(err, "topic %s has no partitions", k->topic);
+        fount_err_set(err, "topic %s has no partitions", k->c.topic);
         return -1;
     }
     k->parts = xcalloc((size_t)k->nparts, sizeof *k->parts);
@@ -735,7 +283,7 @@ static int kafka_open(void *ctx, const struct sink_args *a, struct fount_err *er
         fount_err_set(err, "--format: a Kafka message holds jsonl, csv or influx");
         return FOUNT_FATAL;
     }
-    if (*s->partitioner && !in_list(s->partitioner, kafka_partitioners)) {
+    if (*s->partitioner && !kafka_partitioner_known(s->partitioner)) {
         fount_err_set(err, "-o partitioner: unknown partitioner \"%s\"", s->partitioner);
         return FOUNT_FATAL;
     }
@@ -747,10 +295,10 @@ static int kafka_open(void *ctx, const struct sink_args *a, struct fount_err *er
     s->rels = xcalloc(a->nrels ? a->nrels : 1, sizeof *s->rels);
     for (i = 0; i < a->nrels; i++) {
         s->rels[i].rel = a->rels[i];
-        if (setup_rel(s, &s->rels[i], topic, err))
+        if (kafka_rel_settings(a, a->rels[i], topic, s->key, s->partitioner, &s->rels[i].c, err))
             return FOUNT_FATAL;
     }
-    if (!(conf = make_conf(s, &debug, err)))
+    if (!(conf = kafka_conf_new(a, s->brokers, &debug, err)))
         return FOUNT_FATAL;
     if (rd_kafka_conf_get(conf, "allow.auto.create.topics", errstr, &(size_t){sizeof errstr}) ==
         RD_KAFKA_CONF_OK)
@@ -776,20 +324,20 @@ static int kafka_open(void *ctx, const struct sink_args *a, struct fount_err *er
     for (i = 0; i < s->nrels; i++) {
         struct krel *k = &s->rels[i];
         rd_kafka_topic_conf_t *tc = rd_kafka_default_topic_conf_dup(s->rk);
-        if (k->partitioner &&
-            rd_kafka_topic_conf_set(tc, "partitioner", k->partitioner, errstr, sizeof errstr)) {
+        if (k->c.partitioner &&
+            rd_kafka_topic_conf_set(tc, "partitioner", k->c.partitioner, errstr, sizeof errstr)) {
             fount_err_set(err, "partitioner: %s", errstr);
             rd_kafka_topic_conf_destroy(tc);
             goto out;
         }
-        if (topic_partitions(md, k->topic) < 0 && !autocreate) {
+        if (topic_partitions(md, k->c.topic) < 0 && !autocreate) {
             rd_kafka_topic_conf_destroy(tc);
             check_topic(s, k, md, 0, err);
             goto out;
         }
-        k->rkt = rd_kafka_topic_new(s->rk, k->topic, tc);
+        k->rkt = rd_kafka_topic_new(s->rk, k->c.topic, tc);
         if (!k->rkt) {
-            fount_err_set(err, "topic %s: %s", k->topic, rd_kafka_err2str(rd_kafka_last_error()));
+            fount_err_set(err, "topic %s: %s", k->c.topic, rd_kafka_err2str(rd_kafka_last_error()));
             goto out;
         }
         if (check_topic(s, k, md, autocreate, err))
@@ -855,7 +403,7 @@ static int kafka_encode(const void *ctx, const struct fount_batch *b, struct buf
 {
     const struct krel *k = rel_of_const(ctx, b->rel);
 
-    return k ? encode_frame(k->format, b, out) : -1;
+    return k ? encode_frame(k->c.format, b, out) : -1;
 }
 
 /* A value as a key or header: its bytes in *p (tmp holds formatted ones); -1 for NULL. */
@@ -897,9 +445,9 @@ static rd_kafka_resp_err_t produce_row(struct kafka_sink *s, struct krel *k, siz
     vu[n].vtype = RD_KAFKA_VTYPE_OPAQUE;
     vu[n++].u.ptr = (void *)(uintptr_t)(((uint64_t)ri << (64 - KAFKA_REL_BITS)) |
                                         ((uint64_t)(due - s->t0) & KAFKA_TIME_MASK));
-    if (k->key_col >= 0) {
+    if (k->c.key_col >= 0) {
         const void *p;
-        ssize_t len = value_bytes(&row[k->key_col], &rel->cols[k->key_col], &p, keybuf,
+        ssize_t len = value_bytes(&row[k->c.key_col], &rel->cols[k->c.key_col], &p, keybuf,
                                   sizeof keybuf);
         if (len >= 0) {
             vu[n].vtype = RD_KAFKA_VTYPE_KEY;
@@ -915,10 +463,10 @@ static rd_kafka_resp_err_t produce_row(struct kafka_sink *s, struct krel *k, siz
     /* Headers as a list of our own (VTYPE_HEADERS): librdkafka 2.0's produceva frees the
      * per-header form (VTYPE_HEADER) twice when the partitioner fails (a topic-level error such
      * as an authorization failure). Ours stay ours when the call fails, and are freed here. */
-    if (k->nhdr) {
-        hdrs = rd_kafka_headers_new(k->nhdr);
-        for (h = 0; h < k->nhdr; h++) {
-            const struct kheader *kh = &k->hdr[h];
+    if (k->c.nhdr) {
+        hdrs = rd_kafka_headers_new(k->c.nhdr);
+        for (h = 0; h < k->c.nhdr; h++) {
+            const struct kafka_header *kh = &k->c.hdr[h];
             if (kh->col < 0)
                 rd_kafka_header_add(hdrs, kh->name, -1, kh->value, -1);
             else {
@@ -959,7 +507,7 @@ static int kafka_write(void *ctx, const struct fount_batch *b, size_t *accepted,
     }
     if (!frame) { /* a resent sub-batch: encode it here */
         buf_reset(&s->tmp);
-        if (encode_frame(k->format, b, &s->tmp)) {
+        if (encode_frame(k->c.format, b, &s->tmp)) {
             fount_err_set(err, "kafka: a batch is larger than 256 MiB");
             return FOUNT_FATAL;
         }
@@ -977,7 +525,16 @@ static int kafka_write(void *ctx, const struct fount_batch *b, size_t *accepted,
         memcpy(&end, tab + (i + 1) * sizeof n, sizeof end);
         while ((e = produce_row(s, k, ri, b, i, frame + start, end - start)) ==
                RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-            /* back-pressure: serve delivery reports until the queue has room */
+            /* back-pressure: serve delivery reports until the queue has room, unless Ctrl-C:
+             * with the brokers gone that could take message.timeout.ms. The rest of the batch
+             * is then not taken (the runner counts it failed); what is queued is flush's. */
+            if (fount_interrupted) {
+                poll_reports(s, 0);
+                *accepted = i;
+                fount_err_set(err, "interrupted: %zu records not queued (the local queue was "
+                                   "full)", b->nrows - i);
+                return FOUNT_RETRY;
+            }
             poll_reports(s, 5);
             if (s->fatal)
                 break;
@@ -1023,7 +580,7 @@ static void note_skew(struct kafka_sink *s, const struct krel *k)
         if (k->parts[p] > k->parts[best])
             best = p;
     sink_note(s->a->outcomes, k->rel, "busiest partition %d of %d (topic %s): %.1f%% of messages "
-              "(uniform would be %.1f%%)", (int)best, (int)k->nparts, k->topic,
+              "(uniform would be %.1f%%)", (int)best, (int)k->nparts, k->c.topic,
               100.0 * (double)k->parts[best] / (double)k->acked, 100.0 / k->nparts);
 }
 

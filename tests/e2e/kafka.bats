@@ -23,7 +23,7 @@ setup_file() {
     export KM
     mkfifo "$KM/ctl"
     local t args=()
-    for t in clicks:6 users:3 retry:6 denied:6 down:6 int:6 gone:6 csv:2; do args+=(-t "$t"); done
+    for t in clicks:6 users:3 retry:6 denied:6 down:6 int:6 gone:6 bp:6 csv:2; do args+=(-t "$t"); done
     "$HELPER_DIR/kafka-mock" "${args[@]}" -c "$KM/ctl" "$KM/boot" >"$KM/mock.log" 2>&1 3>&- &
     echo $! >"$KM/pid"
     for _ in $(seq 100); do [ -s "$KM/boot" ] && break; sleep 0.05; done
@@ -201,4 +201,33 @@ failed() { sed -n 's/^[0-9]* rows written, \([0-9]*\) failed.*/\1/p' "$1"; }
     grep -q 'clicks: failed: kafka: undelivered at exit (flush timed out) ' err.txt
     w=$(written err.txt)
     [ "$(consume gone '%s\n' | wc -l)" -eq "$w" ]
+}
+
+# 2026-03 #6: Ctrl-C while the local queue was full and the brokers down kept waiting for room
+# (up to message.timeout.ms) before the flush began.
+@test "kafka: Ctrl-C with the queue full and every broker down exits 130 at once, counts exact" {
+    "$FOUNT" run "$CLICKS" --only clicks --events 100000 --speed 50 -o flush_timeout=1s \
+        -X queue.buffering.max.messages=1000 -X message.timeout.ms=60000 \
+        --to "kafka://$(boot)/bp" 2>err.txt &
+    pid=$!
+    sleep 1
+    km down 1; km down 2; km down 3
+    sleep 1.5 # 5,000 records/s: the queue of 1,000 is full after 0.2 s
+    start=$(date +%s.%N)
+    kill -INT $pid
+    status=0
+    wait $pid || status=$?
+    took=$(echo "$(date +%s.%N) - $start" | bc)
+    km up 1; km up 2; km up 3
+    cat err.txt
+    echo "took $took s"
+    [ "$status" -eq 130 ]
+    [ "$(echo "$took < 5" | bc)" -eq 1 ]
+    grep -q 'interrupted: [0-9]* records not queued (the local queue was full)' err.txt
+    grep -q '(interrupted)$' err.txt
+    w=$(written err.txt); f=$(failed err.txt)
+    [ "$f" -gt 1000 ]
+    # what the summary counts is what was made, and what it counts written is what the topic holds
+    echo "written $w failed $f"
+    [ "$(consume bp '%s\n' | wc -l)" -eq "$w" ]
 }
