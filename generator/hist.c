@@ -2,6 +2,7 @@
 #include "hist.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,4 +121,16 @@ uint64_t hist_percentile(const struct hist *h, double p)
 double hist_mean(const struct hist *h)
 {
     return h->total ? h->sum / (double)h->total : 0;
+}
+
+void hist_fmt_ns(char *out, size_t n, uint64_t ns)
+{
+    if (ns >= 10000000000ULL)
+        snprintf(out, n, "%.1f s", (double)ns / 1e9);
+    else if (ns >= 1000000000ULL)
+        snprintf(out, n, "%.3g s", (double)ns / 1e9);
+    else if (ns >= 1000000)
+        snprintf(out, n, "%.3g ms", (double)ns / 1e6);
+    else
+        snprintf(out, n, "%.3g us", (double)ns / 1e3);
 }

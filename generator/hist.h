@@ -42,4 +42,7 @@ double hist_mean(const struct hist *h);
 size_t hist_index(uint64_t v);
 void hist_bucket_range(size_t i, uint64_t *lo, uint64_t *hi);
 
+/* A duration in nanoseconds for people: "850 us", "12.3 ms", "1.25 s", "42.0 s". */
+void hist_fmt_ns(char *out, size_t n, uint64_t ns);
+
 #endif

@@ -234,18 +234,6 @@ static void close_interval(struct load *ld, double t, const struct load_status *
     ld->ival_target_sum = 0;
 }
 
-static void fmt_ns(char *out, size_t n, uint64_t ns)
-{
-    if (ns >= 10000000000ULL)
-        snprintf(out, n, "%.1f s", (double)ns / 1e9);
-    else if (ns >= 1000000000ULL)
-        snprintf(out, n, "%.3g s", (double)ns / 1e9);
-    else if (ns >= 1000000)
-        snprintf(out, n, "%.3g ms", (double)ns / 1e6);
-    else
-        snprintf(out, n, "%.3g us", (double)ns / 1e3);
-}
-
 static void progress(struct load *ld, double t, const struct load_status *s, int last)
 {
     const struct load_sample *x = ld->nsamples ? &ld->samples[ld->nsamples - 1] : NULL;
@@ -271,7 +259,7 @@ static void progress(struct load *ld, double t, const struct load_status *s, int
         n += (size_t)snprintf(line + n, sizeof line - n, "  %llu failed",
                               (unsigned long long)s->failed);
     if (n < sizeof line && x && x->lat_n) {
-        fmt_ns(v, sizeof v, x->p99);
+        hist_fmt_ns(v, sizeof v, x->p99);
         snprintf(line + n, sizeof line - n, "  p99 %s", v);
     }
     fprintf(stderr, "%s%s%s", ld->progress == LOAD_PROGRESS_TTY ? "\r\033[K" : "", line,

@@ -112,18 +112,6 @@ void sink_latency_rows(struct fount_outcomes *o, const struct fount_relation *re
     }
 }
 
-static void ms(char *out, size_t n, uint64_t ns)
-{
-    if (ns >= 10000000000ULL)
-        snprintf(out, n, "%.1f s", (double)ns / 1e9);
-    else if (ns >= 1000000000ULL)
-        snprintf(out, n, "%.3g s", (double)ns / 1e9);
-    else if (ns >= 1000000)
-        snprintf(out, n, "%.3g ms", (double)ns / 1e6);
-    else
-        snprintf(out, n, "%.3g us", (double)ns / 1e3);
-}
-
 void outcomes_summary(const struct fount_outcomes *o, FILE *out)
 {
     static const double ps[] = {50, 90, 99, 99.9};
@@ -155,10 +143,10 @@ void outcomes_summary(const struct fount_outcomes *o, FILE *out)
             continue;
         fprintf(out, "  %s: latency", e->name);
         for (k = 0; k < sizeof ps / sizeof ps[0]; k++) {
-            ms(v, sizeof v, hist_percentile(h, ps[k]));
+            hist_fmt_ns(v, sizeof v, hist_percentile(h, ps[k]));
             fprintf(out, " %s %s", pn[k], v);
         }
-        ms(v, sizeof v, h->max);
+        hist_fmt_ns(v, sizeof v, h->max);
         fprintf(out, " max %s\n", v);
     }
     outcomes_print_notes(o, out);

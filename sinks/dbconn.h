@@ -20,4 +20,16 @@ int pgsql_connect_uri(const char *uri, const char *schema, struct pg_conn **out,
  * sql_mode, UTC, autocommit off. Returns FOUNT_OK or FOUNT_FATAL; the caller mysql_close()s it. */
 int mysql_connect_uri(const char *uri, struct st_mysql **out, struct fount_err *err);
 
+/* mysql.c: bind one value of a column for a prepared statement as the mysql sink does: natively
+ * where the protocol has the type (integers, doubles, decimals, dates and times), as text
+ * otherwise. text: room for FMT_DOUBLE_MAX bytes; tm, text, is_null and len must outlive the
+ * execution. */
+struct st_mysql_bind;
+struct st_mysql_time;
+struct fount_value;
+struct fount_column;
+void mysql_bind_value(struct st_mysql_bind *bd, struct st_mysql_time *tm, char *text,
+                      char *is_null, unsigned long *len, const struct fount_value *v,
+                      const struct fount_column *c);
+
 #endif

@@ -890,19 +890,16 @@ static int my_stmt_prepare(struct my_sink *s, struct my_stmt *m, size_t rows,
     return FOUNT_OK;
 }
 
-/* Binds one value natively where the protocol has the type, as text otherwise. */
-static void my_bind(struct my_stmt *m, size_t k, const struct fount_value *v,
-                    const struct fount_column *c)
+void mysql_bind_value(MYSQL_BIND *bd, MYSQL_TIME *tm, char *t, my_bool *is_null,
+                      unsigned long *len, const struct fount_value *v, const struct fount_column *c)
 {
-    MYSQL_BIND *bd = &m->bind[k];
-    char *t = m->text + k * MY_VAL_TEXT;
     int64_t y;
     unsigned mo, d;
 
     memset(bd, 0, sizeof *bd);
-    m->nulls[k] = 0;
-    bd->is_null = &m->nulls[k];
-    bd->length = &m->lens[k];
+    *is_null = 0;
+    bd->is_null = is_null;
+    bd->length = len;
     switch (v->type) {
     case FV_INT:
     case FV_BOOL:
@@ -915,7 +912,7 @@ static void my_bind(struct my_stmt *m, size_t k, const struct fount_value *v,
         if (c->decimals >= 0) { /* rounded as the text form (and method=infile) writes it */
             bd->buffer_type = MYSQL_TYPE_STRING;
             bd->buffer = t;
-            m->lens[k] = fmt_double(t, v->v.d, c->decimals);
+            *len = fmt_double(t, v->v.d, c->decimals);
             return;
         }
         bd->buffer_type = MYSQL_TYPE_DOUBLE;
@@ -925,21 +922,20 @@ static void my_bind(struct my_stmt *m, size_t k, const struct fount_value *v,
     case FV_JSON:
         bd->buffer_type = MYSQL_TYPE_STRING;
         bd->buffer = (void *)v->v.s;
-        m->lens[k] = v->len;
+        *len = v->len;
         return;
     case FV_DECIMAL:
         bd->buffer_type = MYSQL_TYPE_NEWDECIMAL;
         bd->buffer = t;
-        m->lens[k] = fmt_decimal(t, v->v.i, c->scale);
+        *len = fmt_decimal(t, v->v.i, c->scale);
         return;
     case FV_UUID:
         bd->buffer_type = MYSQL_TYPE_STRING;
         bd->buffer = t;
-        m->lens[k] = fmt_uuid(t, v->v.u);
+        *len = fmt_uuid(t, v->v.u);
         return;
     case FV_TIMESTAMP:
     case FV_DATE: {
-        MYSQL_TIME *tm = &m->tm[k];
         int64_t days = v->type == FV_DATE ? v->v.i : v->v.i / 86400000000LL, us = 0;
         if (v->type == FV_TIMESTAMP) {
             us = v->v.i % 86400000000LL;
@@ -966,7 +962,15 @@ static void my_bind(struct my_stmt *m, size_t k, const struct fount_value *v,
         break;
     }
     bd->buffer_type = MYSQL_TYPE_NULL;
-    m->nulls[k] = 1;
+    *is_null = 1;
+}
+
+/* Binds one value natively where the protocol has the type, as text otherwise. */
+static void my_bind(struct my_stmt *m, size_t k, const struct fount_value *v,
+                    const struct fount_column *c)
+{
+    mysql_bind_value(&m->bind[k], &m->tm[k], m->text + k * MY_VAL_TEXT, &m->nulls[k], &m->lens[k],
+                     v, c);
 }
 
 /* Multi-row prepared INSERTs: insert_rows rows per execution, the remainder with its own. */

@@ -94,78 +94,11 @@ static int wlmy_prepare(struct wl_conn *c, int id, const char *sql, int nparams,
     return WL_OK;
 }
 
-/* Binds one value natively where the protocol has the type, as text otherwise (as the sink). */
+/* Binds one value as the sink does (mysql.c). */
 static void wlmy_bind(struct wl_conn *c, int k, const struct fount_value *v,
                       const struct fount_column *col)
 {
-    MYSQL_BIND *bd = &c->bind[k];
-    char *t = c->text[k];
-    int64_t y;
-    unsigned mo, d;
-
-    memset(bd, 0, sizeof *bd);
-    c->nulls[k] = 0;
-    bd->is_null = &c->nulls[k];
-    bd->length = &c->lens[k];
-    switch (v->type) {
-    case FV_INT:
-    case FV_BOOL:
-        bd->buffer_type = MYSQL_TYPE_LONGLONG;
-        bd->buffer = (void *)&v->v.i;
-        return;
-    case FV_DOUBLE:
-        if (!isfinite(v->v.d))
-            break;
-        bd->buffer_type = MYSQL_TYPE_STRING;
-        bd->buffer = t;
-        c->lens[k] = fmt_double(t, v->v.d, col->decimals);
-        return;
-    case FV_STRING:
-    case FV_JSON:
-        bd->buffer_type = MYSQL_TYPE_STRING;
-        bd->buffer = (void *)v->v.s;
-        c->lens[k] = v->len;
-        return;
-    case FV_DECIMAL:
-        bd->buffer_type = MYSQL_TYPE_NEWDECIMAL;
-        bd->buffer = t;
-        c->lens[k] = fmt_decimal(t, v->v.i, col->scale);
-        return;
-    case FV_UUID:
-        bd->buffer_type = MYSQL_TYPE_STRING;
-        bd->buffer = t;
-        c->lens[k] = fmt_uuid(t, v->v.u);
-        return;
-    case FV_TIMESTAMP:
-    case FV_DATE: {
-        MYSQL_TIME *tm = &c->tm[k];
-        int64_t days = v->type == FV_DATE ? v->v.i : v->v.i / 86400000000LL, us = 0;
-        if (v->type == FV_TIMESTAMP) {
-            us = v->v.i % 86400000000LL;
-            if (us < 0) {
-                us += 86400000000LL;
-                days--;
-            }
-        }
-        memset(tm, 0, sizeof *tm);
-        civil_from_days(days, &y, &mo, &d);
-        tm->year = (unsigned)y;
-        tm->month = mo;
-        tm->day = d;
-        tm->hour = (unsigned)(us / 3600000000LL);
-        tm->minute = (unsigned)(us / 60000000LL % 60);
-        tm->second = (unsigned)(us / 1000000LL % 60);
-        tm->second_part = (unsigned long)(us % 1000000LL);
-        tm->time_type = v->type == FV_DATE ? MYSQL_TIMESTAMP_DATE : MYSQL_TIMESTAMP_DATETIME;
-        bd->buffer_type = v->type == FV_DATE ? MYSQL_TYPE_DATE : MYSQL_TYPE_DATETIME;
-        bd->buffer = tm;
-        return;
-    }
-    default:
-        break;
-    }
-    bd->buffer_type = MYSQL_TYPE_NULL;
-    c->nulls[k] = 1;
+    mysql_bind_value(&c->bind[k], &c->tm[k], c->text[k], &c->nulls[k], &c->lens[k], v, col);
 }
 
 /* The first row of a SELECT: column 0 as a 64-bit key, column 1 (if any) as text. */
