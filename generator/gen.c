@@ -22,6 +22,10 @@ void gen_buf_init(struct gen_buf *gb)
     gb->fcap = 0;
     gb->dups = NULL;
     gb->dcap = 0;
+    gb->otimes = NULL;
+    gb->ocap = 0;
+    gb->owin = 0;
+    gb->okept = 0;
     arena_init(&gb->arena, 256 * 1024);
     buf_init(&gb->json, 16u << 20);
 }
@@ -37,8 +41,10 @@ void gen_buf_free(struct gen_buf *gb)
     free(gb->flags);
     free(gb->version);
     free(gb->dups);
+    free(gb->otimes);
     gb->flags = gb->version = NULL;
     gb->dups = NULL;
+    gb->otimes = NULL;
     arena_free(&gb->arena);
     buf_free(&gb->json);
 }
@@ -531,6 +537,21 @@ static void stream_record(const struct entity *e, uint64_t orig, int64_t time, i
         *flags |= apply_faults(e, &pos, v, version, a);
 }
 
+/* The time of event ti of window tw (the original of a duplicate). A window's times come from one
+ * pass over all of its events, and the duplicates of a window mostly repeat events of the same
+ * earlier window: the last window's times are kept (for this chunk's stream only). */
+static int64_t original_time(const struct stream *s, struct gen_buf *gb, uint64_t tw, uint64_t ti)
+{
+    if (!gb->okept || gb->owin != tw) {
+        uint64_t tk = stream_window_count(s, tw);
+        gb->otimes = grow(gb->otimes, &gb->ocap, tk ? tk : 1, sizeof *gb->otimes);
+        stream_window_times(s, tw, tk, gb->otimes);
+        gb->owin = tw;
+        gb->okept = 1;
+    }
+    return gb->otimes[ti];
+}
+
 static int dup_cmp(const void *x, const void *y)
 {
     const struct dupslot *a = x, *b = y;
@@ -555,6 +576,7 @@ static void gen_stream_chunk(const struct entity *e, uint64_t c, struct gen_buf 
         lifecycle_chunk(e, c, gb, n, b);
         return;
     }
+    gb->okept = 0; /* kept times may belong to another stream */
     if (f) {
         gb->flags = grow(gb->flags, &gb->fcap, n ? n : 1, 1);
         gb->version = xrealloc(gb->version, gb->fcap);
@@ -583,17 +605,10 @@ static void gen_stream_chunk(const struct entity *e, uint64_t c, struct gen_buf 
             uint8_t *fl = f ? &gb->flags[done] : &none, *vr = f ? &gb->version[done] : &ver;
             if (j < d && (i >= k || gb->dups[j].send < gb->times[i])) {
                 uint64_t tw, ti, torig;
-                int64_t send, tt[1];
+                int64_t send;
                 fault_dup(s, f, w, gb->dups[j].j, &send, &tw, &ti);
                 torig = original_index(e, tw, ti);
-                /* the original's own time: the ti-th of its window */
-                {
-                    uint64_t tk = stream_window_count(s, tw);
-                    int64_t *all = arena_alloc(&gb->arena, tk * sizeof *all);
-                    stream_window_times(s, tw, tk, all);
-                    tt[0] = all[ti];
-                }
-                stream_record(e, torig, tt[0], send, v, fl, vr, &gb->arena);
+                stream_record(e, torig, original_time(s, gb, tw, ti), send, v, fl, vr, &gb->arena);
                 *fl |= ROW_DUP;
                 j++;
             } else {
