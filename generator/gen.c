@@ -222,7 +222,8 @@ static void gen_ref(const struct field *f, struct pcg32 *r, const struct rowpos 
  * prologue and epilogue (it keeps many registers) cost more than most fields' own work. */
 static GEN_INLINE void eval_field(const struct entity *e, const struct field *f,
                                   const struct rowpos *pos, const struct fount_value *vals,
-                                  struct fount_value *out, struct arena *a)
+                                  struct fount_value *out, struct arena *a,
+                                  struct ext_rowcache *rc)
 {
     struct pcg32 r;
     struct rowpos ep;
@@ -320,7 +321,7 @@ static GEN_INLINE void eval_field(const struct entity *e, const struct field *f,
         *out = f->cval;
         break;
     case GEN_EXT:
-        gen_ext_eval(e, f, row, vals, out, a);
+        gen_ext_eval(e, f, row, vals, out, a, rc);
         break;
     case GEN_SERIES_TIME:
         out->type = FV_TIMESTAMP;
@@ -363,17 +364,19 @@ static GEN_INLINE void eval_field(const struct entity *e, const struct field *f,
 static void eval(const struct entity *e, const struct field *f, const struct rowpos *pos,
                  const struct fount_value *vals, struct fount_value *out, struct arena *a)
 {
-    eval_field(e, f, pos, vals, out, a);
+    eval_field(e, f, pos, vals, out, a, NULL);
 }
 
 void gen_row(const struct entity *e, const struct rowpos *pos, struct fount_value *vals,
              struct arena *a)
 {
+    struct ext_rowcache rc; /* the row's people and addresses, for its value-library fields */
     size_t i;
 
+    rc.n = 0;
     for (i = 0; i < e->nfields; i++) {
         const struct field *f = &e->fields[e->order[i]];
-        eval_field(e, f, pos, vals, &vals[f->index], a);
+        eval_field(e, f, pos, vals, &vals[f->index], a, &rc);
     }
 }
 

@@ -454,21 +454,22 @@ uint64_t gen_ext_domain(const struct ext_field *x)
 }
 
 void gen_ext_eval(const struct entity *e, const struct field *f, uint64_t row,
-                  const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                  const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                  struct ext_rowcache *rc)
 {
     const struct ext_field *x = f->ext;
 
     (void)e;
     switch (x->family) {
-    case FAM_PERSON: ext_person_eval(f, x, row, vals, out, a); return;
-    case FAM_INTERNET: ext_internet_eval(f, x, row, vals, out, a); return;
-    case FAM_ADDRESS: ext_address_eval(f, x, row, vals, out, a); return;
-    case FAM_PHONE: ext_phone_eval(f, x, row, vals, out, a); return;
-    case FAM_COMPANY: ext_company_eval(f, x, row, vals, out, a); return;
-    case FAM_COMMERCE: ext_commerce_eval(f, x, row, vals, out, a); return;
-    case FAM_TEXT: ext_text_eval(f, x, row, vals, out, a); return;
-    case FAM_IDS: ext_ids_eval(f, x, row, vals, out, a); return;
-    case FAM_FILE: ext_from_file_eval(f, x, row, vals, out, a); return;
+    case FAM_PERSON: ext_person_eval(f, x, row, vals, out, a, rc); return;
+    case FAM_INTERNET: ext_internet_eval(f, x, row, vals, out, a, rc); return;
+    case FAM_ADDRESS: ext_address_eval(f, x, row, vals, out, a, rc); return;
+    case FAM_PHONE: ext_phone_eval(f, x, row, vals, out, a, rc); return;
+    case FAM_COMPANY: ext_company_eval(f, x, row, vals, out, a, rc); return;
+    case FAM_COMMERCE: ext_commerce_eval(f, x, row, vals, out, a, rc); return;
+    case FAM_TEXT: ext_text_eval(f, x, row, vals, out, a, rc); return;
+    case FAM_IDS: ext_ids_eval(f, x, row, vals, out, a, rc); return;
+    case FAM_FILE: ext_from_file_eval(f, x, row, vals, out, a, rc); return;
     }
     out->type = FV_NULL;
 }
