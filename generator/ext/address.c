@@ -35,7 +35,7 @@ static size_t put_postcode(const struct ext_addr *ad, char *p)
 {
     const struct fdata_city *c = ad->city;
     uint64_t z = ext_draw(ad->base, A_POSTCODE);
-    char digits[16], *w = p;
+    char digits[32], *w = p; /* postcodes are shorter; 32 quiets -Warray-bounds on ext_put */
 
     if (c->nareas) { /* GB: "M14 5AB" */
         const struct fdata_pcarea *ar = &c->areas[ext_scale((uint32_t)(z >> 32), c->nareas)];

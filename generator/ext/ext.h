@@ -343,26 +343,41 @@ static inline void ext_str(struct fount_value *out, const char *s, size_t n)
     out->v.s = s;
     out->len = (uint32_t)n;
 }
-/* Copies n bytes and returns the end. Names and words are short: a byte loop beats a call. */
+/* Copies n bytes and returns the end. Names and words are short, and their lengths are as
+ * random as the draws that pick them, so a branch per length bit mispredicts about half the
+ * time: 4 to 16 bytes go as four 4-byte moves at offsets that overlap as needed (0, n - 4 and
+ * two in between), with no branch on n. Reads and writes nothing outside [s, s + n), [p, p + n). */
 static inline char *ext_put(char *p, const char *s, size_t n)
 {
-    char *end = p + n;
+    uint32_t w0, w1, w2, w3;
+    size_t b, c;
 
-    while (n >= 8) {
-        memcpy(p, s, 8);
-        p += 8, s += 8, n -= 8;
+    if (FOUNT_LIKELY(n - 4 <= 12)) {
+        b = n - 4 < 4 ? n - 4 : 4; /* min(4, n - 4) */
+        c = n >= 8 ? n - 8 : 0;    /* max(0, n - 8) */
+        memcpy(&w0, s, 4);
+        memcpy(&w1, s + b, 4);
+        memcpy(&w2, s + c, 4);
+        memcpy(&w3, s + n - 4, 4);
+        memcpy(p, &w0, 4);
+        memcpy(p + b, &w1, 4);
+        memcpy(p + c, &w2, 4);
+        memcpy(p + n - 4, &w3, 4);
+        return p + n;
     }
-    if (n & 4) {
-        memcpy(p, s, 4);
-        p += 4, s += 4;
+    if (n > 16) {
+        memcpy(p, s, n);
+        return p + n;
     }
-    if (n & 2) {
-        memcpy(p, s, 2);
-        p += 2, s += 2;
-    }
-    if (n & 1)
+    if (n >= 2) {
+        uint16_t h0, h1;
+        memcpy(&h0, s, 2);
+        memcpy(&h1, s + n - 2, 2);
+        memcpy(p, &h0, 2);
+        memcpy(p + n - 2, &h1, 2);
+    } else if (n)
         *p = *s;
-    return end;
+    return p + n;
 }
 static inline char *ext_puts(char *p, const char *s)
 {
