@@ -78,19 +78,27 @@ static int64_t uniform_between(struct pcg32 *r, int64_t lo, int64_t hi)
     return (int64_t)((uint64_t)lo + pcg32_bounded64(r, span));
 }
 
+/* v big-endian into p[0..8). */
+static inline void put_be64(uint8_t *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+    memcpy(p, &v, 8);
+#else
+    int i;
+
+    for (i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (uint8_t)v;
+#endif
+}
+
+/* Sixteen random bytes (four draws, each written big-endian), then the version and variant bits;
+ * v7 puts the milliseconds of its time field (or of the row's place on the clock) in front. */
 static void gen_uuid(const struct field *f, struct pcg32 *r, uint64_t row,
                      const struct fount_value *vals, struct fount_value *out)
 {
-    uint8_t *u = out->v.u;
-    int i;
+    uint64_t hi = pcg32_next64(r), lo = pcg32_next64(r);
 
-    for (i = 0; i < 16; i += 4) {
-        uint32_t x = pcg32_next(r);
-        u[i] = (uint8_t)(x >> 24);
-        u[i + 1] = (uint8_t)(x >> 16);
-        u[i + 2] = (uint8_t)(x >> 8);
-        u[i + 3] = (uint8_t)x;
-    }
     if (f->uuid_version == 7) {
         int64_t us = f->imin + (int64_t)row * f->step;
         uint64_t ms;
@@ -99,13 +107,13 @@ static void gen_uuid(const struct field *f, struct pcg32 *r, uint64_t row,
         else if (f->time_field >= 0 && vals && vals[f->time_field].type == FV_DATE)
             us = vals[f->time_field].v.i * 86400000000LL;
         ms = (uint64_t)(us < 0 ? 0 : us / 1000);
-        for (i = 0; i < 6; i++)
-            u[i] = (uint8_t)(ms >> (40 - 8 * i));
-        u[6] = (uint8_t)((u[6] & 0x0f) | 0x70);
+        hi = (ms << 16) | (hi & 0x0fff) | 0x7000; /* bytes 0-5: ms; byte 6: version 7 */
     } else {
-        u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+        hi = (hi & ~UINT64_C(0xf000)) | 0x4000;
     }
-    u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+    lo = (lo & ~(UINT64_C(0xc0) << 56)) | UINT64_C(0x80) << 56; /* byte 8: variant 10xx */
+    put_be64(out->v.u, hi);
+    put_be64(out->v.u + 8, lo);
     out->type = FV_UUID;
 }
 
