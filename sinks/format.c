@@ -190,10 +190,41 @@ static inline int csv_dirty16(__m128i v)
                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
 }
 
+/* csv_clean_copy for 1 to 7 bytes (codes, choices, short names): two overlapping loads of 4 or
+ * 2 bytes make one word, padded with a clean byte, tested in the low half of a vector. */
+static FORMAT_INLINE int csv_clean_copy_short(char *p, const char *s, size_t n)
+{
+    uint64_t x = ONES * 'a';
+    uint32_t lo4, hi4;
+    uint16_t lo2, hi2;
+
+    if (n >= 4) {
+        memcpy(&lo4, s, 4);
+        memcpy(&hi4, s + n - 4, 4);
+        x = lo4 | (uint64_t)hi4 << 32;
+    } else if (n >= 2) {
+        memcpy(&lo2, s, 2);
+        memcpy(&hi2, s + n - 2, 2);
+        x = (x & ~UINT64_C(0xffffffff)) | lo2 | (uint64_t)hi2 << 16;
+    } else
+        x = (x & ~UINT64_C(0xff)) | (unsigned char)s[0];
+    if (csv_dirty16(_mm_cvtsi64_si128((long long)x)) & 0xff) /* the high half is zeros */
+        return 0;
+    if (n >= 4) {
+        memcpy(p, &lo4, 4);
+        memcpy(p + n - 4, &hi4, 4);
+    } else if (n >= 2) {
+        memcpy(p, &lo2, 2);
+        memcpy(p + n - 2, &hi2, 2);
+    } else
+        p[0] = s[0];
+    return 1;
+}
+
 /* clean_copy for CSV, sixteen bytes at a time: the SWAR test costs about as much per eight bytes
  * as this one per sixteen, and most values of a row are 8 to 32 bytes long. Reads nothing past
- * s + n (short strings are put together from two overlapping loads). */
-static inline int csv_clean_copy(char *p, const char *s, size_t n)
+ * s + n (shorter strings are put together from two overlapping loads). n > 0. */
+static FORMAT_INLINE int csv_clean_copy(char *p, const char *s, size_t n)
 {
     __m128i v;
     uint64_t lo, hi;
@@ -221,7 +252,7 @@ static inline int csv_clean_copy(char *p, const char *s, size_t n)
         memcpy(p + n - 8, &hi, 8);
         return 1;
     }
-    return clean_copy(p, s, n, SCAN_CSV);
+    return csv_clean_copy_short(p, s, n);
 }
 #else
 #define csv_clean_copy(p, s, n) clean_copy(p, s, n, SCAN_CSV)
