@@ -396,6 +396,13 @@ void gen_value_at(const struct entity *e, int fi, uint64_t row, struct fount_val
     struct fount_value *vals;
     size_t i;
 
+    if (f->gen == GEN_SEQUENCE && !f->per_parent && !(f->null_rate > 0)) {
+        /* the usual parent key (what a ref asks for per row): eval's own arithmetic, without
+         * the call */
+        out->type = FV_INT;
+        out->v.i = f->imin + f->step * (int64_t)row;
+        return;
+    }
     if (!f->ndeps) {
         eval(e, f, &pos, NULL, out, a);
         return;
