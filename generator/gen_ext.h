@@ -53,9 +53,13 @@ uint64_t gen_ext_domain(const struct ext_field *x);
 /* Evaluate field f of entity e at row into *out. vals holds the row's fields evaluated so far
  * (the field's deps are among them); strings go into the arena. rc: the row's cache of
  * identities (all fields of one row share one, reset to n = 0 per row), or NULL. */
-void gen_ext_eval(const struct entity *e, const struct field *f, uint64_t row,
-                  const struct fount_value *vals, struct fount_value *out, struct arena *a,
-                  struct ext_rowcache *rc);
+static inline void gen_ext_eval(const struct entity *e, const struct field *f, uint64_t row,
+                                const struct fount_value *vals, struct fount_value *out,
+                                struct arena *a, struct ext_rowcache *rc)
+{
+    (void)e;
+    f->ext_eval(f, f->ext, row, vals, out, a, rc); /* set by the field's parse */
+}
 void gen_ext_free(struct ext_field *x);
 /* The seed changed (--seed): recompute the keys kept in x. */
 void gen_ext_reseed(struct ext_field *x, uint64_t seed, const char *entity, const char *field);

@@ -109,7 +109,6 @@ struct ext_field {
     uint64_t domain;              /* distinct values (0: too many to count) */
     size_t maxlen;                /* longest string value in bytes (ext_col_string) */
     int unique;
-    int family;                   /* which ext_<family>_eval evaluates it */
     int fmt;                      /* kind-specific variant ("format" and similar keys) */
     double rate;                  /* kind-specific probability */
     int opt;                      /* kind-specific switch */
