@@ -135,10 +135,14 @@ static void gen_pattern(const struct field *f, struct pcg32 *r, uint64_t row, st
                 s[i] = p->lit;
         }
     } else {
-        for (i = 0; i < f->npat; i++) {
-            const struct pat_part *p = &f->pat[i];
-            s[i] = p->set ? p->set[pcg32_bounded(r, p->nset)] : p->lit;
-        }
+        /* the generator and the pattern in locals: a char store may alias anything, so the
+         * compiler would otherwise reload and store them around every character */
+        struct pcg32 g = *r;
+        const struct pat_part *pat = f->pat;
+        size_t n = f->npat;
+        for (i = 0; i < n; i++)
+            s[i] = pat[i].set ? pat[i].set[pcg32_bounded(&g, pat[i].nset)] : pat[i].lit;
+        *r = g;
     }
     out->type = FV_STRING;
     out->v.s = s;
