@@ -133,56 +133,47 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 
 struct arena_block {
     struct arena_block *next;
-    size_t size, used;
-    char data[];
+    size_t size;
+    char data[]; /* 8-aligned: it follows a pointer and a size_t */
 };
 
 void arena_init(struct arena *a, size_t block_size)
 {
     a->head = a->cur = NULL;
+    a->next = a->end = NULL;
     a->block_size = block_size;
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_alloc_block(struct arena *a, size_t n)
 {
     struct arena_block *b = a->cur;
 
-    n = (n + 7) & ~(size_t)7;
-    while (b && b->size - b->used < n) {
-        /* Reuse the next kept block if it is large enough, else insert a new one here. */
-        if (b->next && b->next->size >= n) {
-            b = b->next;
-            b->used = 0;
-            a->cur = b;
-            break;
-        }
-        {
-            size_t sz = n > a->block_size ? n : a->block_size;
-            struct arena_block *nb = xmalloc(sizeof *nb + sz);
-            nb->size = sz;
-            nb->used = 0;
+    if (b && b->next && b->next->size >= n) { /* reuse the next kept block */
+        b = b->next;
+    } else { /* a new block, after the current one (or the first) */
+        size_t sz = n > a->block_size ? n : a->block_size;
+        struct arena_block *nb = xmalloc(sizeof *nb + sz);
+        nb->size = sz;
+        if (b) {
             nb->next = b->next;
             b->next = nb;
-            b = a->cur = nb;
+        } else {
+            nb->next = NULL;
+            a->head = nb;
         }
+        b = nb;
     }
-    if (!b) {
-        size_t sz = n > a->block_size ? n : a->block_size;
-        b = xmalloc(sizeof *b + sz);
-        b->size = sz;
-        b->used = 0;
-        b->next = NULL;
-        a->head = a->cur = b;
-    }
-    b->used += n;
-    return b->data + b->used - n;
+    a->cur = b;
+    a->next = b->data + n;
+    a->end = b->data + b->size;
+    return b->data;
 }
 
 void arena_reset(struct arena *a)
 {
     a->cur = a->head;
-    if (a->cur)
-        a->cur->used = 0;
+    a->next = a->cur ? a->cur->data : NULL;
+    a->end = a->cur ? a->cur->data + a->cur->size : NULL;
 }
 
 void arena_free(struct arena *a)
@@ -195,4 +186,5 @@ void arena_free(struct arena *a)
         b = n;
     }
     a->head = a->cur = NULL;
+    a->next = a->end = NULL;
 }

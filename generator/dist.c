@@ -118,22 +118,26 @@ static const unsigned char param_checks[][DIST_MAXP] = {
     [DIST_BERNOULLI] = {CK_PROB},            [DIST_CONST] = {CK_ANY},
 };
 
+/* The number is printed only when the check fails: streams call dist_init once per window (a
+ * Poisson count), and printing it there cost more than the window's events. */
 static int check_param(const char *name, double v, enum check ck, char *msg, size_t msglen)
 {
+    const char *what;
     char b[32];
 
-    num(b, sizeof b, v);
     if (!isfinite(v))
-        return fail(msg, msglen, "%s must be finite (got %s)", name, b);
-    if (ck == CK_POS && !(v > 0))
-        return fail(msg, msglen, "%s must be > 0 (got %s)", name, b);
-    if (ck == CK_PROB_OPEN0 && !(v > 0 && v <= 1))
-        return fail(msg, msglen, "%s must be in (0, 1] (got %s)", name, b);
-    if (ck == CK_PROB && !(v >= 0 && v <= 1))
-        return fail(msg, msglen, "%s must be in [0, 1] (got %s)", name, b);
-    if (ck == CK_WHOLE1 && !(v >= 1 && v == floor(v)))
-        return fail(msg, msglen, "%s must be a whole number >= 1 (got %s)", name, b);
-    return 0;
+        what = "must be finite";
+    else if (ck == CK_POS && !(v > 0))
+        what = "must be > 0";
+    else if (ck == CK_PROB_OPEN0 && !(v > 0 && v <= 1))
+        what = "must be in (0, 1]";
+    else if (ck == CK_PROB && !(v >= 0 && v <= 1))
+        what = "must be in [0, 1]";
+    else if (ck == CK_WHOLE1 && !(v >= 1 && v == floor(v)))
+        what = "must be a whole number >= 1";
+    else
+        return 0;
+    return fail(msg, msglen, "%s %s (got %s)", name, what, num(b, sizeof b, v));
 }
 
 /* Checks that involve more than one parameter, or limits of the implementation. */

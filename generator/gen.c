@@ -22,6 +22,10 @@ void gen_buf_init(struct gen_buf *gb)
     gb->fcap = 0;
     gb->dups = NULL;
     gb->dcap = 0;
+    gb->otimes = NULL;
+    gb->ocap = 0;
+    gb->owin = 0;
+    gb->okept = 0;
     arena_init(&gb->arena, 256 * 1024);
     buf_init(&gb->json, 16u << 20);
 }
@@ -37,8 +41,10 @@ void gen_buf_free(struct gen_buf *gb)
     free(gb->flags);
     free(gb->version);
     free(gb->dups);
+    free(gb->otimes);
     gb->flags = gb->version = NULL;
     gb->dups = NULL;
+    gb->otimes = NULL;
     arena_free(&gb->arena);
     buf_free(&gb->json);
 }
@@ -72,19 +78,27 @@ static int64_t uniform_between(struct pcg32 *r, int64_t lo, int64_t hi)
     return (int64_t)((uint64_t)lo + pcg32_bounded64(r, span));
 }
 
+/* v big-endian into p[0..8). */
+static inline void put_be64(uint8_t *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap64(v);
+    memcpy(p, &v, 8);
+#else
+    int i;
+
+    for (i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (uint8_t)v;
+#endif
+}
+
+/* Sixteen random bytes (four draws, each written big-endian), then the version and variant bits;
+ * v7 puts the milliseconds of its time field (or of the row's place on the clock) in front. */
 static void gen_uuid(const struct field *f, struct pcg32 *r, uint64_t row,
                      const struct fount_value *vals, struct fount_value *out)
 {
-    uint8_t *u = out->v.u;
-    int i;
+    uint64_t hi = pcg32_next64(r), lo = pcg32_next64(r);
 
-    for (i = 0; i < 16; i += 4) {
-        uint32_t x = pcg32_next(r);
-        u[i] = (uint8_t)(x >> 24);
-        u[i + 1] = (uint8_t)(x >> 16);
-        u[i + 2] = (uint8_t)(x >> 8);
-        u[i + 3] = (uint8_t)x;
-    }
     if (f->uuid_version == 7) {
         int64_t us = f->imin + (int64_t)row * f->step;
         uint64_t ms;
@@ -93,13 +107,13 @@ static void gen_uuid(const struct field *f, struct pcg32 *r, uint64_t row,
         else if (f->time_field >= 0 && vals && vals[f->time_field].type == FV_DATE)
             us = vals[f->time_field].v.i * 86400000000LL;
         ms = (uint64_t)(us < 0 ? 0 : us / 1000);
-        for (i = 0; i < 6; i++)
-            u[i] = (uint8_t)(ms >> (40 - 8 * i));
-        u[6] = (uint8_t)((u[6] & 0x0f) | 0x70);
+        hi = (ms << 16) | (hi & 0x0fff) | 0x7000; /* bytes 0-5: ms; byte 6: version 7 */
     } else {
-        u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+        hi = (hi & ~UINT64_C(0xf000)) | 0x4000;
     }
-    u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+    lo = (lo & ~(UINT64_C(0xc0) << 56)) | UINT64_C(0x80) << 56; /* byte 8: variant 10xx */
+    put_be64(out->v.u, hi);
+    put_be64(out->v.u + 8, lo);
     out->type = FV_UUID;
 }
 
@@ -121,10 +135,14 @@ static void gen_pattern(const struct field *f, struct pcg32 *r, uint64_t row, st
                 s[i] = p->lit;
         }
     } else {
-        for (i = 0; i < f->npat; i++) {
-            const struct pat_part *p = &f->pat[i];
-            s[i] = p->set ? p->set[pcg32_bounded(r, p->nset)] : p->lit;
-        }
+        /* the generator and the pattern in locals: a char store may alias anything, so the
+         * compiler would otherwise reload and store them around every character */
+        struct pcg32 g = *r;
+        const struct pat_part *pat = f->pat;
+        size_t n = f->npat;
+        for (i = 0; i < n; i++)
+            s[i] = pat[i].set ? pat[i].set[pcg32_bounded(&g, pat[i].nset)] : pat[i].lit;
+        *r = g;
     }
     out->type = FV_STRING;
     out->v.s = s;
@@ -206,8 +224,18 @@ static void gen_ref(const struct field *f, struct pcg32 *r, const struct rowpos 
     gen_value_at(t, f->target_field, p, out, a);
 }
 
-static void eval(const struct entity *e, const struct field *f, const struct rowpos *pos,
-                 const struct fount_value *vals, struct fount_value *out, struct arena *a)
+#if defined(__GNUC__)
+#define GEN_INLINE inline __attribute__((always_inline))
+#else
+#define GEN_INLINE inline
+#endif
+
+/* One field of one row. Inlined into gen_row's loop, the hot path: as a call per field its
+ * prologue and epilogue (it keeps many registers) cost more than most fields' own work. */
+static GEN_INLINE void eval_field(const struct entity *e, const struct field *f,
+                                  const struct rowpos *pos, const struct fount_value *vals,
+                                  struct fount_value *out, struct arena *a,
+                                  struct ext_rowcache *rc)
 {
     struct pcg32 r;
     struct rowpos ep;
@@ -305,7 +333,7 @@ static void eval(const struct entity *e, const struct field *f, const struct row
         *out = f->cval;
         break;
     case GEN_EXT:
-        gen_ext_eval(e, f, row, vals, out, a);
+        gen_ext_eval(e, f, row, vals, out, a, rc);
         break;
     case GEN_SERIES_TIME:
         out->type = FV_TIMESTAMP;
@@ -345,14 +373,22 @@ static void eval(const struct entity *e, const struct field *f, const struct row
     }
 }
 
+static void eval(const struct entity *e, const struct field *f, const struct rowpos *pos,
+                 const struct fount_value *vals, struct fount_value *out, struct arena *a)
+{
+    eval_field(e, f, pos, vals, out, a, NULL);
+}
+
 void gen_row(const struct entity *e, const struct rowpos *pos, struct fount_value *vals,
              struct arena *a)
 {
+    struct ext_rowcache rc; /* the row's people and addresses, for its value-library fields */
     size_t i;
 
+    rc.n = 0;
     for (i = 0; i < e->nfields; i++) {
         const struct field *f = &e->fields[e->order[i]];
-        eval(e, f, pos, vals, &vals[f->index], a);
+        eval_field(e, f, pos, vals, &vals[f->index], a, &rc);
     }
 }
 
@@ -364,6 +400,13 @@ void gen_value_at(const struct entity *e, int fi, uint64_t row, struct fount_val
     struct fount_value *vals;
     size_t i;
 
+    if (f->gen == GEN_SEQUENCE && !f->per_parent && !(f->null_rate > 0)) {
+        /* the usual parent key (what a ref asks for per row): eval's own arithmetic, without
+         * the call */
+        out->type = FV_INT;
+        out->v.i = f->imin + f->step * (int64_t)row;
+        return;
+    }
     if (!f->ndeps) {
         eval(e, f, &pos, NULL, out, a);
         return;
@@ -531,6 +574,21 @@ static void stream_record(const struct entity *e, uint64_t orig, int64_t time, i
         *flags |= apply_faults(e, &pos, v, version, a);
 }
 
+/* The time of event ti of window tw (the original of a duplicate). A window's times come from one
+ * pass over all of its events, and the duplicates of a window mostly repeat events of the same
+ * earlier window: the last window's times are kept (for this chunk's stream only). */
+static int64_t original_time(const struct stream *s, struct gen_buf *gb, uint64_t tw, uint64_t ti)
+{
+    if (!gb->okept || gb->owin != tw) {
+        uint64_t tk = stream_window_count(s, tw);
+        gb->otimes = grow(gb->otimes, &gb->ocap, tk ? tk : 1, sizeof *gb->otimes);
+        stream_window_times(s, tw, tk, gb->otimes);
+        gb->owin = tw;
+        gb->okept = 1;
+    }
+    return gb->otimes[ti];
+}
+
 static int dup_cmp(const void *x, const void *y)
 {
     const struct dupslot *a = x, *b = y;
@@ -555,6 +613,7 @@ static void gen_stream_chunk(const struct entity *e, uint64_t c, struct gen_buf 
         lifecycle_chunk(e, c, gb, n, b);
         return;
     }
+    gb->okept = 0; /* kept times may belong to another stream */
     if (f) {
         gb->flags = grow(gb->flags, &gb->fcap, n ? n : 1, 1);
         gb->version = xrealloc(gb->version, gb->fcap);
@@ -583,17 +642,10 @@ static void gen_stream_chunk(const struct entity *e, uint64_t c, struct gen_buf 
             uint8_t *fl = f ? &gb->flags[done] : &none, *vr = f ? &gb->version[done] : &ver;
             if (j < d && (i >= k || gb->dups[j].send < gb->times[i])) {
                 uint64_t tw, ti, torig;
-                int64_t send, tt[1];
+                int64_t send;
                 fault_dup(s, f, w, gb->dups[j].j, &send, &tw, &ti);
                 torig = original_index(e, tw, ti);
-                /* the original's own time: the ti-th of its window */
-                {
-                    uint64_t tk = stream_window_count(s, tw);
-                    int64_t *all = arena_alloc(&gb->arena, tk * sizeof *all);
-                    stream_window_times(s, tw, tk, all);
-                    tt[0] = all[ti];
-                }
-                stream_record(e, torig, tt[0], send, v, fl, vr, &gb->arena);
+                stream_record(e, torig, original_time(s, gb, tw, ti), send, v, fl, vr, &gb->arena);
                 *fl |= ROW_DUP;
                 j++;
             } else {

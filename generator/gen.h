@@ -30,6 +30,10 @@ struct gen_buf {
     size_t fcap;
     struct dupslot { int64_t send; uint64_t j; } *dups; /* duplicates of one window */
     size_t dcap;
+    int64_t *otimes;        /* the event times of window owin, where duplicates' originals are */
+    size_t ocap;
+    uint64_t owin;          /* its index, when okept */
+    int okept;
     struct buf json;        /* CDC: one row image being rendered */
 };
 

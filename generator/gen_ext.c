@@ -410,7 +410,6 @@ static int ext_parse(struct pctx *c, struct entity *e, struct field *f, const cJ
     f->ext = x;
     f->gen = GEN_EXT;
     x->kind = d->kind;
-    x->family = d->family;
     x->unique = f->unique;
     x->time_field = -1;
     x->mix = c->plan->locale ? c->plan->locale : &ext_locale_default;
@@ -430,15 +429,42 @@ static int ext_parse(struct pctx *c, struct entity *e, struct field *f, const cJ
         return -1;
     }
     switch (d->family) {
-    case FAM_PERSON: rc = ext_person_parse(c, e, f, x, spec, path); break;
-    case FAM_INTERNET: rc = ext_internet_parse(c, e, f, x, spec, path); break;
-    case FAM_ADDRESS: rc = ext_address_parse(c, e, f, x, spec, path); break;
-    case FAM_PHONE: rc = ext_phone_parse(c, e, f, x, spec, path); break;
-    case FAM_COMPANY: rc = ext_company_parse(c, e, f, x, spec, path); break;
-    case FAM_COMMERCE: rc = ext_commerce_parse(c, e, f, x, spec, path); break;
-    case FAM_TEXT: rc = ext_text_parse(c, e, f, x, spec, path); break;
-    case FAM_IDS: rc = ext_ids_parse(c, e, f, x, spec, path); break;
-    case FAM_FILE: rc = ext_from_file_parse(c, e, f, x, spec, path); break;
+    case FAM_PERSON:
+        f->ext_eval = ext_person_eval;
+        rc = ext_person_parse(c, e, f, x, spec, path);
+        break;
+    case FAM_INTERNET:
+        f->ext_eval = ext_internet_eval;
+        rc = ext_internet_parse(c, e, f, x, spec, path);
+        break;
+    case FAM_ADDRESS:
+        f->ext_eval = ext_address_eval;
+        rc = ext_address_parse(c, e, f, x, spec, path);
+        break;
+    case FAM_PHONE:
+        f->ext_eval = ext_phone_eval;
+        rc = ext_phone_parse(c, e, f, x, spec, path);
+        break;
+    case FAM_COMPANY:
+        f->ext_eval = ext_company_eval;
+        rc = ext_company_parse(c, e, f, x, spec, path);
+        break;
+    case FAM_COMMERCE:
+        f->ext_eval = ext_commerce_eval;
+        rc = ext_commerce_parse(c, e, f, x, spec, path);
+        break;
+    case FAM_TEXT:
+        f->ext_eval = ext_text_eval;
+        rc = ext_text_parse(c, e, f, x, spec, path);
+        break;
+    case FAM_IDS:
+        f->ext_eval = ext_ids_eval;
+        rc = ext_ids_parse(c, e, f, x, spec, path);
+        break;
+    case FAM_FILE:
+        f->ext_eval = ext_from_file_eval;
+        rc = ext_from_file_parse(c, e, f, x, spec, path);
+        break;
     }
     if (rc)
         return -1;
@@ -451,26 +477,6 @@ static int ext_parse(struct pctx *c, struct entity *e, struct field *f, const cJ
 uint64_t gen_ext_domain(const struct ext_field *x)
 {
     return x ? x->domain : 0;
-}
-
-void gen_ext_eval(const struct entity *e, const struct field *f, uint64_t row,
-                  const struct fount_value *vals, struct fount_value *out, struct arena *a)
-{
-    const struct ext_field *x = f->ext;
-
-    (void)e;
-    switch (x->family) {
-    case FAM_PERSON: ext_person_eval(f, x, row, vals, out, a); return;
-    case FAM_INTERNET: ext_internet_eval(f, x, row, vals, out, a); return;
-    case FAM_ADDRESS: ext_address_eval(f, x, row, vals, out, a); return;
-    case FAM_PHONE: ext_phone_eval(f, x, row, vals, out, a); return;
-    case FAM_COMPANY: ext_company_eval(f, x, row, vals, out, a); return;
-    case FAM_COMMERCE: ext_commerce_eval(f, x, row, vals, out, a); return;
-    case FAM_TEXT: ext_text_eval(f, x, row, vals, out, a); return;
-    case FAM_IDS: ext_ids_eval(f, x, row, vals, out, a); return;
-    case FAM_FILE: ext_from_file_eval(f, x, row, vals, out, a); return;
-    }
-    out->type = FV_NULL;
 }
 
 void gen_ext_free(struct ext_field *x)

@@ -59,6 +59,7 @@ struct pat_part {
 struct entity;
 struct ext_field;
 struct ext_locale;
+struct ext_rowcache;
 
 struct field {
     char *name;
@@ -114,8 +115,11 @@ struct field {
     struct fount_value cval;
     char *cstr;
 
-    /* value library */
+    /* value library: the field, and its family's evaluator (gen_ext.h) */
     struct ext_field *ext;
+    void (*ext_eval)(const struct field *f, const struct ext_field *x, uint64_t row,
+                     const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                     struct ext_rowcache *rc);
 
     int *deps;              /* fields of the same row this one reads */
     size_t ndeps;

@@ -2,6 +2,7 @@
 #include "stream.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "dist.h"
 
@@ -129,13 +130,19 @@ void stream_window_times(const struct stream *s, uint64_t w, uint64_t k, int64_t
         return;
     }
     /* Sorted uniforms without sorting: normalised partial sums of k+1 exponentials are the order
-     * statistics of k uniforms. Two passes over the same generator: the total, then the times. */
-    fount_rng_at(&g, s->time_key, w);
-    for (j = 0; j <= k; j++)
-        sum -= log(pcg32_double_open(&g));
+     * statistics of k uniforms. The total comes first, so the logarithms wait in t[] (as doubles)
+     * for the second pass, which adds them up again in the same order. */
     fount_rng_at(&g, s->time_key, w);
     for (j = 0; j < k; j++) {
-        run -= log(pcg32_double_open(&g));
+        double l = log(pcg32_double_open(&g));
+        sum -= l;
+        memcpy(&t[j], &l, sizeof l);
+    }
+    sum -= log(pcg32_double_open(&g));
+    for (j = 0; j < k; j++) {
+        double l;
+        memcpy(&l, &t[j], sizeof l);
+        run -= l;
         t[j] = t0 + (int64_t)(run / sum * (double)len);
     }
 }

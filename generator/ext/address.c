@@ -10,14 +10,8 @@
 /* Components of the address identity (ext_draw indexes). */
 enum { A_CITY, A_STREET, A_SUFFIX, A_HOUSE, A_POSTCODE, A_GEO, A_EXTRA };
 
-struct ext_addr {
-    int loc;
-    const struct fdata_locale *L;
-    uint64_t base;
-    const struct fdata_city *city;
-};
-
-static void addr_at(const struct ext_field *x, uint64_t row, struct ext_addr *ad)
+/* struct ext_addr is in gen_ext.h (the row cache holds one). */
+void ext_addr_at(const struct ext_field *x, uint64_t row, struct ext_addr *ad)
 {
     ad->loc = ext_row_locale(x, row);
     ad->L = &fdata_locales[ad->loc];
@@ -33,14 +27,6 @@ static uint32_t half(const struct ext_addr *ad, unsigned k, int hi)
     return hi ? (uint32_t)(z >> 32) : (uint32_t)z;
 }
 
-const struct fdata_city *ext_city_at(const struct ext_field *x, uint64_t row, int loc)
-{
-    const struct fdata_locale *L = &fdata_locales[loc];
-
-    return &L->cities[ext_pick_z(&L->city_pick, ext_draw(ext_base(x->gsub[SUB_ADDRESS], row),
-                                                         A_CITY))];
-}
-
 /* ------------------------------------------------------------------ pieces */
 
 #define GB_INWARD "ABDEFGHJLNPQRSTUWXYZ" /* letters used in the inward code */
@@ -49,7 +35,7 @@ static size_t put_postcode(const struct ext_addr *ad, char *p)
 {
     const struct fdata_city *c = ad->city;
     uint64_t z = ext_draw(ad->base, A_POSTCODE);
-    char digits[16], *w = p;
+    char digits[32], *w = p; /* postcodes are shorter; 32 quiets -Warray-bounds on ext_put */
 
     if (c->nareas) { /* GB: "M14 5AB" */
         const struct fdata_pcarea *ar = &c->areas[ext_scale((uint32_t)(z >> 32), c->nareas)];
@@ -334,9 +320,11 @@ int ext_address_parse(struct pctx *c, struct entity *e, struct field *f, struct 
 /* ------------------------------------------------------------------ eval */
 
 void ext_address_eval(const struct field *f, const struct ext_field *x, uint64_t row,
-                      const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                      const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                      struct ext_rowcache *rc)
 {
-    struct ext_addr ad;
+    struct ext_addr tmp;
+    const struct ext_addr *ad;
     const struct ext_locinfo *li;
     const struct fdata_region *rg;
     char *s;
@@ -344,7 +332,7 @@ void ext_address_eval(const struct field *f, const struct ext_field *x, uint64_t
     (void)f;
     (void)vals;
     if (x->kind == EXT_COUNTRY_CODE || x->kind == EXT_COUNTRY) { /* the locale is enough */
-        li = &ext_locinfo[ext_row_locale(x, row)];
+        li = &ext_locinfo[ext_locale_of(x, row, rc)];
         if (x->kind == EXT_COUNTRY_CODE)
             ext_static(out, x->fmt ? li->country3 : li->country, x->fmt ? 3 : 2);
         else {
@@ -353,11 +341,11 @@ void ext_address_eval(const struct field *f, const struct ext_field *x, uint64_t
         }
         return;
     }
-    addr_at(x, row, &ad);
-    rg = &ad.L->regions[ad.city->region];
+    ad = ext_addr_of(x, row, rc, &tmp);
+    rg = &ad->L->regions[ad->city->region];
     switch (x->kind) {
     case EXT_CITY:
-        ext_static(out, ad.city->name, ad.city->len);
+        ext_static(out, ad->city->name, ad->city->len);
         return;
     case EXT_REGION:
         if (x->fmt)
@@ -368,17 +356,17 @@ void ext_address_eval(const struct field *f, const struct ext_field *x, uint64_t
     case EXT_LATITUDE:
     case EXT_LONGITUDE:
         out->type = FV_DOUBLE;
-        out->v.d = coord(&ad, x->kind == EXT_LONGITUDE);
+        out->v.d = coord(ad, x->kind == EXT_LONGITUDE);
         return;
     default:
         break;
     }
     s = arena_alloc(a, x->maxlen + EXT_SLACK);
     switch (x->kind) {
-    case EXT_STREET: ext_str(out, s, put_street(&ad, s)); break;
-    case EXT_STREET_NAME: ext_str(out, s, put_street_name(&ad, s)); break;
-    case EXT_HOUSE_NUMBER: ext_str(out, s, put_house(&ad, s)); break;
-    case EXT_POSTCODE: ext_str(out, s, put_postcode(&ad, s)); break;
-    default: ext_str(out, s, put_full(&ad, s)); break;
+    case EXT_STREET: ext_str(out, s, put_street(ad, s)); break;
+    case EXT_STREET_NAME: ext_str(out, s, put_street_name(ad, s)); break;
+    case EXT_HOUSE_NUMBER: ext_str(out, s, put_house(ad, s)); break;
+    case EXT_POSTCODE: ext_str(out, s, put_postcode(ad, s)); break;
+    default: ext_str(out, s, put_full(ad, s)); break;
     }
 }

@@ -683,10 +683,12 @@ int ext_commerce_parse(struct pctx *c, struct entity *e, struct field *f, struct
 /* ------------------------------------------------------------------ eval */
 
 void ext_commerce_eval(const struct field *f, const struct ext_field *x, uint64_t row,
-                       const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                       const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                       struct ext_rowcache *rc)
 {
     char *s, *w;
 
+    (void)rc;
     (void)f;
     (void)vals;
     switch (x->kind) {

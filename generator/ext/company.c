@@ -159,12 +159,14 @@ int ext_company_parse(struct pctx *c, struct entity *e, struct field *f, struct 
 }
 
 void ext_company_eval(const struct field *f, const struct ext_field *x, uint64_t row,
-                      const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                      const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                      struct ext_rowcache *rc)
 {
     struct ext_company co;
     struct job j;
     char *s;
 
+    (void)rc;
     (void)f;
     (void)vals;
     if (x->kind == EXT_COMPANY) {

@@ -9,7 +9,9 @@
  *      identity (locale, person, address, company, phone, card, product) at the row.
  *   2. Each field recomputes the identities it needs from those streams, always drawing the same
  *      numbers in the same order, so person.first_name and internet.email of one row see the same
- *      person whatever the field order, with no deps.
+ *      person whatever the field order, with no deps. (While gen_row makes a row, the first
+ *      field to draw a person or an address keeps it in the row's cache for the others: the
+ *      same values, drawn once; see struct ext_rowcache in gen_ext.h.)
  *   3. The row's locale is drawn from the field's locale mix with the group's locale stream: fields
  *      with the same mix (the profile's, by default) agree on the locale, so names, address, phone
  *      and currency of a row come from one country.
@@ -23,6 +25,7 @@
 #include "../common.h"
 #include "../data/fount_data.h"
 #include "../dist.h"
+#include "../gen_ext.h"
 #include "../pcg.h"
 #include "../perm.h"
 #include "../plan.h"
@@ -106,7 +109,6 @@ struct ext_field {
     uint64_t domain;              /* distinct values (0: too many to count) */
     size_t maxlen;                /* longest string value in bytes (ext_col_string) */
     int unique;
-    int family;                   /* which ext_<family>_eval evaluates it */
     int fmt;                      /* kind-specific variant ("format" and similar keys) */
     double rate;                  /* kind-specific probability */
     int opt;                      /* kind-specific switch */
@@ -202,12 +204,7 @@ static inline int ext_row_locale(const struct ext_field *x, uint64_t row)
 /* (The gender comes from the base itself.) */
 enum { P_FIRST, P_LAST, P_LAST2, P_BIRTH, P_STYLE, P_DOMAIN };
 
-struct ext_person {
-    int loc;
-    uint64_t base;                                 /* ext_base of the person stream at the row */
-    int female;
-    const struct fdata_word *first, *last, *last2; /* last2: the second surname (es_ES only) */
-};
+/* struct ext_person is in gen_ext.h (the row cache holds one). */
 void ext_person_at(const struct ext_field *x, uint64_t row, struct ext_person *p);
 /* Days since 1970-01-01 of the person's birth, under the field's age table and as_of. */
 int64_t ext_person_birth(const struct ext_field *x, const struct ext_person *p);
@@ -224,8 +221,88 @@ size_t ext_company_name(const struct ext_company *c, char *p);
 size_t ext_company_domain(const struct ext_company *c, char *p);
 size_t ext_company_max(int loc);
 
-/* The row's city (address group), for phones that agree with the address. */
-const struct fdata_city *ext_city_at(const struct ext_field *x, uint64_t row, int loc);
+/* The row's address identity (struct ext_addr, gen_ext.h): locale, address stream, city. */
+void ext_addr_at(const struct ext_field *x, uint64_t row, struct ext_addr *ad);
+
+/* ------------------------------------------------------------------ the row cache */
+
+/* The slot of rc holding identity kind of x's group and mix at row, or NULL (also for rc NULL). */
+static inline const struct ext_rowslot *ext_rc_find(const struct ext_rowcache *rc, int kind,
+                                                    const struct ext_field *x, uint64_t row)
+{
+    unsigned i;
+
+    if (!rc)
+        return NULL;
+    for (i = 0; i < rc->n; i++) {
+        const struct ext_rowslot *s = &rc->slot[i];
+        if (s->kind == kind && s->group == x->gsub[SUB_LOCALE] && s->row == row &&
+            s->mix == (const void *)x->mix)
+            return s;
+    }
+    return NULL;
+}
+
+/* A free slot of rc for identity kind of x's group and mix at row, or NULL (rc NULL or full:
+ * the identity is then drawn again by the next field that needs it). */
+static inline struct ext_rowslot *ext_rc_add(struct ext_rowcache *rc, int kind,
+                                             const struct ext_field *x, uint64_t row)
+{
+    struct ext_rowslot *s;
+
+    if (!rc || rc->n >= EXT_ROWCACHE_SLOTS)
+        return NULL;
+    s = &rc->slot[rc->n++];
+    s->kind = kind;
+    s->group = x->gsub[SUB_LOCALE];
+    s->row = row;
+    s->mix = x->mix;
+    return s;
+}
+
+/* The row's person under x's group and mix: kept in rc, or drawn into *tmp (and kept). */
+static inline const struct ext_person *ext_person_of(const struct ext_field *x, uint64_t row,
+                                                     struct ext_rowcache *rc,
+                                                     struct ext_person *tmp)
+{
+    const struct ext_rowslot *s = ext_rc_find(rc, SUB_PERSON, x, row);
+    struct ext_rowslot *n;
+
+    if (s)
+        return &s->u.person;
+    ext_person_at(x, row, tmp);
+    if ((n = ext_rc_add(rc, SUB_PERSON, x, row)) != NULL)
+        n->u.person = *tmp;
+    return tmp;
+}
+
+/* The row's address under x's group and mix, the same way. */
+static inline const struct ext_addr *ext_addr_of(const struct ext_field *x, uint64_t row,
+                                                 struct ext_rowcache *rc, struct ext_addr *tmp)
+{
+    const struct ext_rowslot *s = ext_rc_find(rc, SUB_ADDRESS, x, row);
+    struct ext_rowslot *n;
+
+    if (s)
+        return &s->u.addr;
+    ext_addr_at(x, row, tmp);
+    if ((n = ext_rc_add(rc, SUB_ADDRESS, x, row)) != NULL)
+        n->u.addr = *tmp;
+    return tmp;
+}
+
+/* The row's locale under x's mix: from any identity of the group kept in rc, else drawn. */
+static inline int ext_locale_of(const struct ext_field *x, uint64_t row,
+                                const struct ext_rowcache *rc)
+{
+    const struct ext_rowslot *s = ext_rc_find(rc, SUB_ADDRESS, x, row);
+
+    if (s)
+        return s->u.addr.loc;
+    if ((s = ext_rc_find(rc, SUB_PERSON, x, row)) != NULL)
+        return s->u.person.loc;
+    return ext_row_locale(x, row);
+}
 
 /* ------------------------------------------------------------------ families */
 
@@ -234,7 +311,7 @@ const struct fdata_city *ext_city_at(const struct ext_field *x, uint64_t row, in
                           const cJSON *spec, const char *path);                                  \
     void ext_##fam##_eval(const struct field *f, const struct ext_field *x, uint64_t row,        \
                           const struct fount_value *vals, struct fount_value *out,               \
-                          struct arena *a)
+                          struct arena *a, struct ext_rowcache *rc)
 EXT_FAMILY(person);
 EXT_FAMILY(internet);
 EXT_FAMILY(address);
@@ -265,26 +342,41 @@ static inline void ext_str(struct fount_value *out, const char *s, size_t n)
     out->v.s = s;
     out->len = (uint32_t)n;
 }
-/* Copies n bytes and returns the end. Names and words are short: a byte loop beats a call. */
+/* Copies n bytes and returns the end. Names and words are short, and their lengths are as
+ * random as the draws that pick them, so a branch per length bit mispredicts about half the
+ * time: 4 to 16 bytes go as four 4-byte moves at offsets that overlap as needed (0, n - 4 and
+ * two in between), with no branch on n. Reads and writes nothing outside [s, s + n), [p, p + n). */
 static inline char *ext_put(char *p, const char *s, size_t n)
 {
-    char *end = p + n;
+    uint32_t w0, w1, w2, w3;
+    size_t b, c;
 
-    while (n >= 8) {
-        memcpy(p, s, 8);
-        p += 8, s += 8, n -= 8;
+    if (FOUNT_LIKELY(n - 4 <= 12)) {
+        b = n - 4 < 4 ? n - 4 : 4; /* min(4, n - 4) */
+        c = n >= 8 ? n - 8 : 0;    /* max(0, n - 8) */
+        memcpy(&w0, s, 4);
+        memcpy(&w1, s + b, 4);
+        memcpy(&w2, s + c, 4);
+        memcpy(&w3, s + n - 4, 4);
+        memcpy(p, &w0, 4);
+        memcpy(p + b, &w1, 4);
+        memcpy(p + c, &w2, 4);
+        memcpy(p + n - 4, &w3, 4);
+        return p + n;
     }
-    if (n & 4) {
-        memcpy(p, s, 4);
-        p += 4, s += 4;
+    if (n > 16) {
+        memcpy(p, s, n);
+        return p + n;
     }
-    if (n & 2) {
-        memcpy(p, s, 2);
-        p += 2, s += 2;
-    }
-    if (n & 1)
+    if (n >= 2) {
+        uint16_t h0, h1;
+        memcpy(&h0, s, 2);
+        memcpy(&h1, s + n - 2, 2);
+        memcpy(p, &h0, 2);
+        memcpy(p + n - 2, &h1, 2);
+    } else if (n)
         *p = *s;
-    return end;
+    return p + n;
 }
 static inline char *ext_puts(char *p, const char *s)
 {

@@ -359,11 +359,13 @@ out:
 }
 
 void ext_from_file_eval(const struct field *f, const struct ext_field *x, uint64_t row,
-                        const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                        const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                        struct ext_rowcache *rc)
 {
     struct pcg32 r;
     size_t k;
 
+    (void)rc;
     (void)f;
     (void)vals;
     (void)a;

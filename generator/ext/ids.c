@@ -133,12 +133,14 @@ int ext_ids_parse(struct pctx *c, struct entity *e, struct field *f, struct ext_
 }
 
 void ext_ids_eval(const struct field *f, const struct ext_field *x, uint64_t row,
-                  const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                  const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                  struct ext_rowcache *rc)
 {
     struct pcg32 r;
     char *s;
     int i;
 
+    (void)rc;
     (void)f;
     fount_rng_at(&r, x->fkey, row);
     s = arena_alloc(a, x->maxlen + 1);

@@ -313,11 +313,13 @@ static size_t put_url(const struct ext_field *x, uint64_t row, char *s)
 }
 
 void ext_internet_eval(const struct field *f, const struct ext_field *x, uint64_t row,
-                       const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                       const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                       struct ext_rowcache *rc)
 {
     struct pcg32 r;
     char *s;
 
+    (void)rc;
     (void)f;
     (void)vals;
     if (x->kind == EXT_DOMAIN) {

@@ -354,55 +354,56 @@ int ext_person_parse(struct pctx *c, struct entity *e, struct field *f, struct e
 /* ------------------------------------------------------------------ eval */
 
 void ext_person_eval(const struct field *f, const struct ext_field *x, uint64_t row,
-                     const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                     const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                     struct ext_rowcache *rc)
 {
-    struct ext_person p;
+    struct ext_person tmp;
+    const struct ext_person *p = ext_person_of(x, row, rc, &tmp);
     char *s;
     size_t n;
 
     (void)f;
     (void)vals;
-    ext_person_at(x, row, &p);
     switch (x->kind) {
     case EXT_FIRST_NAME:
-        ext_static(out, p.first->s, p.first->len);
+        ext_static(out, p->first->s, p->first->len);
         return;
     case EXT_LAST_NAME:
-        if (p.loc != LOC_ES_ES) {
-            ext_static(out, p.last->s, p.last->len);
+        if (p->loc != LOC_ES_ES) {
+            ext_static(out, p->last->s, p->last->len);
             return;
         }
-        s = arena_alloc(a, (size_t)p.last->len + p.last2->len + 1);
-        n = (size_t)(ext_put(ext_put(s, p.last->s, p.last->len), " ", 1) - s);
-        n += (size_t)(ext_put(s + n, p.last2->s, p.last2->len) - (s + n));
+        s = arena_alloc(a, (size_t)p->last->len + p->last2->len + 1);
+        n = (size_t)(ext_put(ext_put(s, p->last->s, p->last->len), " ", 1) - s);
+        n += (size_t)(ext_put(s + n, p->last2->s, p->last2->len) - (s + n));
         ext_str(out, s, n);
         return;
     case EXT_FULL_NAME:
-        s = arena_alloc(a, (size_t)p.first->len + p.last->len + p.last2->len + 2);
-        ext_str(out, s, put_full_name(&p, s));
+        s = arena_alloc(a, (size_t)p->first->len + p->last->len + p->last2->len + 2);
+        ext_str(out, s, put_full_name(p, s));
         return;
     case EXT_GENDER:
         if (x->fmt)
-            ext_static(out, p.female ? "F" : "M", 1);
-        else if (p.female)
+            ext_static(out, p->female ? "F" : "M", 1);
+        else if (p->female)
             ext_static(out, "female", 6);
         else
             ext_static(out, "male", 4);
         return;
     case EXT_BIRTH_DATE:
         out->type = FV_DATE;
-        out->v.i = ext_person_birth(x, &p);
+        out->v.i = ext_person_birth(x, p);
         return;
     case EXT_USERNAME:
-        s = arena_alloc(a, (size_t)p.first->slug_len + p.last->slug_len + 4 + EXT_SLACK);
-        ext_str(out, s, put_handle(x, &p, user_styles, row, s));
+        s = arena_alloc(a, (size_t)p->first->slug_len + p->last->slug_len + 4 + EXT_SLACK);
+        ext_str(out, s, put_handle(x, p, user_styles, row, s));
         return;
     default: { /* e-mail */
         size_t dmax = 256;
-        s = arena_alloc(a, (size_t)p.first->slug_len + p.last->slug_len + 4 + EXT_SLACK + 1 + dmax);
-        n = put_handle(x, &p, email_styles, row, s);
+        s = arena_alloc(a, (size_t)p->first->slug_len + p->last->slug_len + 4 + EXT_SLACK + 1 + dmax);
+        n = put_handle(x, p, email_styles, row, s);
         s[n++] = '@';
-        n += put_domain(x, &p, row, s + n);
+        n += put_domain(x, p, row, s + n);
         ext_str(out, s, n);
         return;
     }

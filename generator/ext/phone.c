@@ -237,9 +237,12 @@ int ext_phone_parse(struct pctx *c, struct entity *e, struct field *f, struct ex
 }
 
 void ext_phone_eval(const struct field *f, const struct ext_field *x, uint64_t row,
-                    const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                    const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                    struct ext_rowcache *rc)
 {
-    int loc = ext_row_locale(x, row);
+    struct ext_addr tmp;
+    const struct ext_addr *ad = ext_addr_of(x, row, rc, &tmp); /* the city's area code */
+    int loc = ad->loc;
     const struct ext_locinfo *li = &ext_locinfo[loc];
     uint64_t base = ext_base(x->gsub[SUB_PHONE], row);
     uint32_t u = (uint32_t)(ext_draw(base, 0) >> 32);
@@ -255,7 +258,7 @@ void ext_phone_eval(const struct field *f, const struct ext_field *x, uint64_t r
     d.used = 0;
     nb.nomask = x->fmt == PH_E164;
     mobile = x->opt == PT_ANY ? (double)u < li->mobile * 4294967296.0 : x->opt == PT_MOBILE;
-    make(loc, mobile, ext_city_at(x, row, loc), &d, &nb);
+    make(loc, mobile, ad->city, &d, &nb);
     s = arena_alloc(a, 32);
     if (x->fmt == PH_E164) {
         char *w = s;

@@ -92,12 +92,14 @@ int ext_text_parse(struct pctx *c, struct entity *e, struct field *f, struct ext
 }
 
 void ext_text_eval(const struct field *f, const struct ext_field *x, uint64_t row,
-                   const struct fount_value *vals, struct fount_value *out, struct arena *a)
+                   const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                   struct ext_rowcache *rc)
 {
     struct pcg32 r;
     char *s, *w;
     int n, i;
 
+    (void)rc;
     (void)f;
     (void)vals;
     fount_rng_at(&r, x->fkey, row);
