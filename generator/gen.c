@@ -241,20 +241,22 @@ static GEN_INLINE void eval_field(const struct entity *e, const struct field *f,
     struct rowpos ep;
     uint64_t row;
 
-    if (FOUNT_UNLIKELY(f->per_event) && pos->ev) { /* lifecycle: per record, not per instance */
-        ep = *pos;
-        ep.row = pos->ev->record;
-        pos = &ep;
-    }
-    row = pos->row;
-    if (f->null_rate > 0) {
-        fount_rng_at(&r, f->null_key, row);
-        if (pcg32_double(&r) < f->null_rate) {
-            out->type = FV_NULL;
-            return;
+    if (FOUNT_UNLIKELY(f->flags & FIELD_SLOW)) { /* per_event or null_rate: one test for both */
+        if (f->per_event && pos->ev) { /* lifecycle: per record, not per instance */
+            ep = *pos;
+            ep.row = pos->ev->record;
+            pos = &ep;
+        }
+        if (f->null_rate > 0) {
+            fount_rng_at(&r, f->null_key, pos->row);
+            if (pcg32_double(&r) < f->null_rate) {
+                out->type = FV_NULL;
+                return;
+            }
         }
     }
-    if (f->draws) /* kinds that take no random draw skip seeding a generator */
+    row = pos->row;
+    if (f->flags & FIELD_DRAWS) /* kinds that take no random draw skip seeding a generator */
         fount_rng_at(&r, f->key, row);
     switch (f->gen) {
     case GEN_SEQUENCE:
@@ -385,9 +387,12 @@ void gen_row(const struct entity *e, const struct rowpos *pos, struct fount_valu
     struct ext_rowcache rc; /* the row's people and addresses, for its value-library fields */
     size_t i;
 
+    const struct field *const *ford = e->ford;
+    size_t n = e->nfields;
+
     rc.n = 0;
-    for (i = 0; i < e->nfields; i++) {
-        const struct field *f = &e->fields[e->order[i]];
+    for (i = 0; i < n; i++) {
+        const struct field *f = ford[i];
         eval_field(e, f, pos, vals, &vals[f->index], a, &rc);
     }
 }

@@ -317,6 +317,8 @@ static int prepare_unique(struct entity *e, struct field *f, struct fount_err *e
     default:
         f->draws = 1;
     }
+    f->flags = (uint8_t)((f->per_event || f->null_rate > 0 ? FIELD_SLOW : 0) |
+                         (f->draws ? FIELD_DRAWS : 0));
 
     if (f->gen == GEN_REF && !f->target->count && e->count && !f->null_rate) {
         fount_err_set(err, "%s.%s.fields.%s: refers to %s, which has no rows in this run",
@@ -444,6 +446,9 @@ int plan_prepare(struct plan *p, double scale, int threads, const uint64_t *exis
         for (j = 0; j < e->nfields; j++)
             if (prepare_unique(e, &e->fields[j], err))
                 return -1;
+        e->ford = xrealloc(e->ford, (e->nfields ? e->nfields : 1) * sizeof *e->ford);
+        for (j = 0; j < e->nfields; j++)
+            e->ford[j] = &e->fields[e->order[j]];
     }
     p->prepared = 1;
     return 0;
@@ -490,6 +495,7 @@ void plan_free(struct plan *p)
         free(e->fields);
         free(e->cols);
         free(e->order);
+        free(e->ford);
         free(e->prefix);
         dist_free(&e->per_dist);
         free(e->stream);

@@ -56,6 +56,13 @@ struct pat_part {
     char lit;
 };
 
+/* struct field.flags: one byte that gen.c tests per value, instead of loading and testing each
+ * setting it stands for. */
+enum {
+    FIELD_SLOW = 1,  /* per_event, or null_rate > 0: eval's general path */
+    FIELD_DRAWS = 2  /* draws: eval seeds the field's generator at the row */
+};
+
 struct entity;
 struct ext_field;
 struct ext_locale;
@@ -72,6 +79,7 @@ struct field {
     int per_event;          /* lifecycle streams: drawn per record, not per instance */
     int bad;                /* compiling it failed (while the profile is checked) */
     int draws;              /* eval seeds the field's generator (plan_prepare sets it) */
+    uint8_t flags;          /* FIELD_*: what eval must look at besides the kind (plan_prepare) */
     struct perm perm;       /* unique fields draw their index from it */
     uint64_t domain;        /* number of distinct values (0 = too many to count) */
 
@@ -147,6 +155,7 @@ struct entity {
     struct fount_column *cols;
     struct fount_relation rel;
     int *order;              /* evaluation order: dependencies first */
+    const struct field **ford; /* the fields in that order (plan_prepare; owned) */
     int pk;                  /* primary key field, or -1 */
     char **indexes;          /* secondary indexes asked for, as "col" or "col1,col2" */
     size_t nindexes;
