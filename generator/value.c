@@ -201,6 +201,24 @@ static size_t put_scaled(char *p, uint64_t a, unsigned scale, int neg)
 
     if (neg && a)
         p[n++] = '-';
+#ifdef FOUNT_SWAR
+    if (FOUNT_LIKELY(a < 100000000 && scale - 1 < 7)) {
+        /* all of it in one swar8: the last k digits (k = the digits of a, at least scale + 1),
+         * then the fraction moved one byte on to make room for the point */
+        unsigned k = u64_ndigits(a), il;
+        uint64_t w;
+
+        if (k < scale + 1)
+            k = scale + 1;
+        il = k - scale;
+        w = swar8((uint32_t)a) >> (8 * (8 - k));
+        memcpy(p + n, &w, 8);
+        p[n + il] = '.';
+        w >>= 8 * il;
+        memcpy(p + n + il + 1, &w, 8);
+        return n + k + 1;
+    }
+#endif
     switch (scale) {
     case 0: return n + u64_text(p + n, a);
     case 1: ip = a / 10, fp = a % 10; break;
@@ -279,14 +297,22 @@ void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 #define DAY_MIN4 INT64_C(-719528)
 #define DAY_MAX4 INT64_C(2932896)
 
-/* The civil date of DAY_MIN4 + k for k in [0, DAY_MAX4 - DAY_MIN4]: Hinnant's algorithm shifted
- * by one era (400 years) so that all of it is unsigned. */
+/* The civil date of DAY_MIN4 + k for k in [0, DAY_MAX4 - DAY_MIN4], by Neri and Schneider
+ * ("Euclidean affine functions and their application to calendar algorithms", 2022): the same
+ * dates as Hinnant's, with multiplications and shifts where his has divisions (the timestamp is
+ * the costliest column of a row). n counts days from 0000-03-01 less one era (400 years), so that
+ * all of it is unsigned 32-bit; 4 * n + 3 stays below 2^32 for every k of the range. */
 static inline void civil4(uint64_t k, uint32_t *y, unsigned *m, unsigned *d)
 {
-    uint64_t era;
-    uint32_t yy = civil_era(k + (uint64_t)(DAY_MIN4 + 719468 + 146097), &era, m, d);
+    uint32_t n = (uint32_t)k + 146097 - 60;          /* 0000-01-01 is 60 days before 03-01 */
+    uint32_t n1 = 4 * n + 3, c = n1 / 146097, nc = n1 % 146097 / 4;
+    uint64_t p2 = (uint64_t)2939745 * (4 * nc + 3);
+    uint32_t z = (uint32_t)(p2 >> 32), ny = (uint32_t)p2 / 2939745 / 4; /* year of century, day */
+    uint32_t n3 = 2141 * ny + 197913, j = ny >= 306;  /* March-based month and day; Jan, Feb */
 
-    *y = yy + (uint32_t)era * 400 - 400;
+    *y = 100 * c + z + j - 400;
+    *m = (n3 >> 16) - 12 * j;
+    *d = (n3 & 0xffff) / 2141 + 1;
 }
 
 #ifdef FOUNT_SWAR

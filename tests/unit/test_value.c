@@ -357,6 +357,53 @@ Test(fmt, random_against_references)
     cr_expect_eq(bad, 0, "%d mismatches", bad);
 }
 
+static int64_t pow10_of(int k)
+{
+    int64_t p = 1;
+
+    while (k-- > 0)
+        p *= 10;
+    return p;
+}
+
+/* 2026 #3: the fast paths changed algorithm (Neri-Schneider dates, decimals below 10^8 in one
+ * register): every day of years 0000..9999, and every decimal below 10^5 at scales 0..8 plus a
+ * few around each power of ten. */
+Test(fmt, every_fast_day_and_small_decimal)
+{
+    char got[64], want[96];
+    int64_t days, a;
+    size_t n;
+    int bad = 0, scale;
+
+    for (days = -719528 - 2; days <= 2932896 + 2; days++) {
+        n = fmt_date(got, days);
+        got[n] = '\0';
+        ref_date(want, sizeof want, days);
+        if (strcmp(got, want) != 0 && bad++ < 5)
+            cr_log_error("fmt_date(%" PRId64 ") = %s, want %s", days, got, want);
+    }
+    for (scale = 0; scale <= 8; scale++)
+        for (a = -100000; a < 100000 + 9 * 8; a++) {
+            int64_t v = a < 100000 ? a : pow10_of((int)((a - 100000) / 8) + 1) + (a % 3) - 1;
+            uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v, p = 1;
+            int i;
+
+            for (i = 0; i < scale; i++)
+                p *= 10;
+            n = fmt_decimal(got, v, scale);
+            got[n] = '\0';
+            if (scale)
+                snprintf(want, sizeof want, "%s%" PRIu64 ".%0*" PRIu64, v < 0 && m ? "-" : "",
+                         m / p, scale, m % p);
+            else
+                snprintf(want, sizeof want, "%" PRId64, v);
+            if (strcmp(got, want) != 0 && bad++ < 5)
+                cr_log_error("fmt_decimal(%" PRId64 ", %d) = %s, want %s", v, scale, got, want);
+        }
+    cr_expect_eq(bad, 0, "%d mismatches", bad);
+}
+
 Test(fmt, double_fixed_and_shortest)
 {
     static const struct {
