@@ -316,12 +316,17 @@ static size_t row_bound(const struct fount_value *row, size_t ncols, size_t str_
     return n;
 }
 
+/* Room per CSV column: any scalar, or a string of up to CSV_SHORT bytes doubled. A row reserves
+ * it for every column, so only longer strings need a check of their own. */
+#define CSV_SHORT 32
+#define ROOM_CSV_COL (ROOM_SCALAR + 2 * CSV_SHORT)
+
 /* Records end with "\n" alone, not RFC 4180's CRLF: every reader we target (Python csv,
  * PostgreSQL COPY, SQLite .import, pandas, DuckDB) accepts it, and LF-terminated files are what
  * Unix tools such as wc -l, split and tail expect. A "\r" inside a field is quoted like "\n".
  * The room is reserved as in the other encoders, without a pass over the row first: a row's
- * scalar values up front, and each string, when the room left would not also hold it doubled,
- * grows the buffer for it and the values after it. */
+ * columns up front (ROOM_CSV_COL each), and each longer string, when the room left would not also
+ * hold it doubled, grows the buffer for it and the columns after it. */
 static int csv_batch(const struct fount_batch *b, struct buf *out)
 {
     const struct fount_column *cols = b->rel->cols;
@@ -330,7 +335,7 @@ static int csv_batch(const struct fount_batch *b, struct buf *out)
     char *p, *end;
 
     for (i = 0; i < b->nrows; i++, row += ncols) {
-        if (reserve(out, ncols * ROOM_SCALAR + 1))
+        if (reserve(out, ncols * ROOM_CSV_COL + 1))
             return -1;
         p = buf_tail(out);
         end = out->data + out->cap;
@@ -339,8 +344,9 @@ static int csv_batch(const struct fount_batch *b, struct buf *out)
             if (j)
                 *p++ = ',';
             if (v->type == FV_STRING || v->type == FV_JSON) {
-                need = (size_t)v->len * 2 + (ncols - j) * ROOM_SCALAR + 1;
-                if (FOUNT_UNLIKELY((size_t)(end - p) < need)) {
+                need = (size_t)v->len * 2 + (ncols - j) * ROOM_CSV_COL + 1;
+                if (FOUNT_UNLIKELY(v->len > CSV_SHORT) &&
+                    FOUNT_UNLIKELY((size_t)(end - p) < need)) {
                     out->len = (size_t)(p - out->data);
                     if (buf_reserve(out, need))
                         return -1;
