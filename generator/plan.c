@@ -318,7 +318,7 @@ static int prepare_unique(struct entity *e, struct field *f, struct fount_err *e
         f->draws = 1;
     }
     f->flags = (uint8_t)((f->per_event || f->null_rate > 0 ? FIELD_SLOW : 0) |
-                         (f->draws ? FIELD_DRAWS : 0));
+                         (f->draws ? FIELD_DRAWS : 0) | (f->gen == GEN_EXT ? FIELD_EXT : 0));
 
     if (f->gen == GEN_REF && !f->target->count && e->count && !f->null_rate) {
         fount_err_set(err, "%s.%s.fields.%s: refers to %s, which has no rows in this run",

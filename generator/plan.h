@@ -60,7 +60,8 @@ struct pat_part {
  * setting it stands for. */
 enum {
     FIELD_SLOW = 1,  /* per_event, or null_rate > 0: eval's general path */
-    FIELD_DRAWS = 2  /* draws: eval seeds the field's generator at the row */
+    FIELD_DRAWS = 2, /* draws: eval seeds the field's generator at the row */
+    FIELD_EXT = 4    /* GEN_EXT: flags == FIELD_EXT lets gen_row call the value library at once */
 };
 
 struct entity;
