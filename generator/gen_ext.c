@@ -10,6 +10,25 @@
 #include "ext/ext.h"
 #include "profile_priv.h"
 
+/* Each family's parser and evaluator, by enum ext_family. */
+static const struct {
+    int (*parse)(struct pctx *c, struct entity *e, struct field *f, struct ext_field *x,
+                 const cJSON *spec, const char *path);
+    void (*eval)(const struct field *f, const struct ext_field *x, uint64_t row,
+                 const struct fount_value *vals, struct fount_value *out, struct arena *a,
+                 struct ext_rowcache *rc);
+} families[] = {
+    [FAM_PERSON] = {ext_person_parse, ext_person_eval},
+    [FAM_INTERNET] = {ext_internet_parse, ext_internet_eval},
+    [FAM_ADDRESS] = {ext_address_parse, ext_address_eval},
+    [FAM_PHONE] = {ext_phone_parse, ext_phone_eval},
+    [FAM_COMPANY] = {ext_company_parse, ext_company_eval},
+    [FAM_COMMERCE] = {ext_commerce_parse, ext_commerce_eval},
+    [FAM_TEXT] = {ext_text_parse, ext_text_eval},
+    [FAM_IDS] = {ext_ids_parse, ext_ids_eval},
+    [FAM_FILE] = {ext_from_file_parse, ext_from_file_eval},
+};
+
 static int ext_parse(struct pctx *c, struct entity *e, struct field *f, const cJSON *spec,
                      const char *path);
 
@@ -428,44 +447,8 @@ static int ext_parse(struct pctx *c, struct entity *e, struct field *f, const cJ
                                           "for unique strings)", d->def.name);
         return -1;
     }
-    switch (d->family) {
-    case FAM_PERSON:
-        f->ext_eval = ext_person_eval;
-        rc = ext_person_parse(c, e, f, x, spec, path);
-        break;
-    case FAM_INTERNET:
-        f->ext_eval = ext_internet_eval;
-        rc = ext_internet_parse(c, e, f, x, spec, path);
-        break;
-    case FAM_ADDRESS:
-        f->ext_eval = ext_address_eval;
-        rc = ext_address_parse(c, e, f, x, spec, path);
-        break;
-    case FAM_PHONE:
-        f->ext_eval = ext_phone_eval;
-        rc = ext_phone_parse(c, e, f, x, spec, path);
-        break;
-    case FAM_COMPANY:
-        f->ext_eval = ext_company_eval;
-        rc = ext_company_parse(c, e, f, x, spec, path);
-        break;
-    case FAM_COMMERCE:
-        f->ext_eval = ext_commerce_eval;
-        rc = ext_commerce_parse(c, e, f, x, spec, path);
-        break;
-    case FAM_TEXT:
-        f->ext_eval = ext_text_eval;
-        rc = ext_text_parse(c, e, f, x, spec, path);
-        break;
-    case FAM_IDS:
-        f->ext_eval = ext_ids_eval;
-        rc = ext_ids_parse(c, e, f, x, spec, path);
-        break;
-    case FAM_FILE:
-        f->ext_eval = ext_from_file_eval;
-        rc = ext_from_file_parse(c, e, f, x, spec, path);
-        break;
-    }
+    f->ext_eval = families[d->family].eval;
+    rc = families[d->family].parse(c, e, f, x, spec, path);
     if (rc)
         return -1;
     if (x->unique)
