@@ -76,6 +76,17 @@ int schema_key_col(const struct fount_relation *rel);
 int schema_landed_sql(enum fount_dialect d, const struct fount_batch *b, struct buf *out);
 int schema_landed(const struct fount_batch *b, uint64_t count, uint64_t held,
                   struct fount_err *err);
+/* --replace and --append for databases: which of the run's tables exist already (exists() as for
+ * schema_create_table_for). created[i] is set for each table the run creates: absent ones, or
+ * all of them with replace. names gets the existing ones, "a, b", NUL-terminated. Returns how
+ * many exist, or -1 on error (err set by exists, or out of room). */
+int schema_existing(const struct fount_relation *const *rels, size_t nrels, int replace,
+                    int (*exists)(void *ctx, const char *table, struct fount_err *err), void *ctx,
+                    unsigned char *created, struct buf *names, struct fount_err *err);
+/* DROP TABLE IF EXISTS of the run's tables, children first (rels are parents first), without a
+ * semicolon, NUL-terminated. Appends; -1 when out of room. */
+int schema_drop_tables(enum fount_dialect d, const struct fount_relation *const *rels,
+                       size_t nrels, struct buf *out);
 /* The SQL type of a column in a dialect ("BIGINT", "NUMERIC(12,2)", "TEXT", ...). */
 const char *schema_type(enum fount_dialect d, const struct fount_column *c, char *tmp, size_t tmplen);
 

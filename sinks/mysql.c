@@ -476,26 +476,24 @@ out:
     return rc;
 }
 
+static int my_exists_cb(void *ctx, const char *table, struct fount_err *err)
+{
+    return my_exists(ctx, table, err);
+}
+
 /* Lists the run's tables that exist; refuses unless --replace or --append; with --replace drops
  * them, children first. Nothing is written before the refusal. */
 static int my_check_tables(struct my_sink *s, struct fount_err *err)
 {
     const struct sink_args *a = s->a;
     struct buf have;
-    size_t i, n = 0;
-    int rc = FOUNT_FATAL, e;
+    int rc = FOUNT_FATAL, n;
 
     buf_init(&have, 1 << 16);
-    for (i = 0; i < a->nrels; i++) {
-        e = my_exists(s, a->rels[i]->name, err);
-        if (e < 0)
-            goto out;
-        s->created[i] = !e || a->replace;
-        if (e && (buf_puts(&have, n++ ? ", " : "") || buf_puts(&have, a->rels[i]->name)))
-            goto out;
-    }
+    n = schema_existing(a->rels, a->nrels, a->replace, my_exists_cb, s, s->created, &have, err);
+    if (n < 0)
+        goto out;
     if (n && !a->replace && !a->append) {
-        my_cstr(&have);
         fount_err_set(err, "database \"%s\" already has %s %s (use --replace to drop and recreate "
                            "fount's tables, or --append to add rows after them)",
                       s->t.db, n > 1 ? "tables" : "table", have.data);
@@ -503,13 +501,7 @@ static int my_check_tables(struct my_sink *s, struct fount_err *err)
     }
     if (n && a->replace) {
         buf_reset(&have);
-        if (buf_puts(&have, "DROP TABLE IF EXISTS "))
-            goto out;
-        for (i = a->nrels; i-- > 0;)
-            if (sql_quote_ident(DIALECT_MYSQL, a->rels[i]->name, &have) ||
-                buf_puts(&have, i ? ", " : ""))
-                goto out;
-        if (!my_cstr(&have))
+        if (schema_drop_tables(DIALECT_MYSQL, a->rels, a->nrels, &have))
             goto out;
         if (my_query(s, have.data, err, "--replace")) {
             unsigned en = mysql_errno(s->conn);
@@ -585,11 +577,6 @@ static size_t my_rel_index(const struct my_sink *s, const char *name)
         if (strcmp(s->a->rels[i]->name, name) == 0)
             return i;
     return (size_t)-1;
-}
-
-static int my_exists_cb(void *ctx, const char *table, struct fount_err *err)
-{
-    return my_exists(ctx, table, err);
 }
 
 /* CREATE TABLE with the table's character set and collation, leaving out a foreign key whose

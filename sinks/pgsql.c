@@ -636,26 +636,24 @@ static int pg_make_schema(struct pg_sink *s, struct fount_err *err)
     return pg_cmd(s, s->tmp.data, err, "creating the schema");
 }
 
+static int pg_exists_cb(void *ctx, const char *table, struct fount_err *err)
+{
+    return pg_exists(ctx, table, err);
+}
+
 /* Lists the run's tables that exist; refuses unless --replace or --append; with --replace drops
  * them, children first, in one transaction. Nothing is written before the refusal. */
 static int pg_check_tables(struct pg_sink *s, struct fount_err *err)
 {
     const struct sink_args *a = s->a;
     struct buf have;
-    size_t i, n = 0;
-    int rc = FOUNT_FATAL, e;
+    int rc = FOUNT_FATAL, n;
 
     buf_init(&have, 1 << 16);
-    for (i = 0; i < a->nrels; i++) {
-        e = pg_exists(s, a->rels[i]->name, err);
-        if (e < 0)
-            goto out;
-        s->created[i] = !e || a->replace;
-        if (e && (buf_puts(&have, n++ ? ", " : "") || buf_puts(&have, a->rels[i]->name)))
-            goto out;
-    }
+    n = schema_existing(a->rels, a->nrels, a->replace, pg_exists_cb, s, s->created, &have, err);
+    if (n < 0)
+        goto out;
     if (n && !a->replace && !a->append) {
-        pg_cstr(&have);
         fount_err_set(err, "database \"%s\" already has %s %s in schema \"%s\" (use --replace to "
                            "drop and recreate fount's tables, or --append to add rows after them)",
                       PQdb(s->conn), n > 1 ? "tables" : "table", have.data, s->nsp);
@@ -663,13 +661,8 @@ static int pg_check_tables(struct pg_sink *s, struct fount_err *err)
     }
     if (n && a->replace) {
         buf_reset(&have);
-        if (buf_puts(&have, "DROP TABLE IF EXISTS "))
-            goto out;
-        for (i = a->nrels; i-- > 0;)
-            if (sql_quote_ident(DIALECT_POSTGRES, a->rels[i]->name, &have) ||
-                buf_puts(&have, i ? ", " : ""))
-                goto out;
-        if (!pg_cstr(&have) || pg_cmd(s, have.data, err, "--replace"))
+        if (schema_drop_tables(DIALECT_POSTGRES, a->rels, a->nrels, &have) ||
+            pg_cmd(s, have.data, err, "--replace"))
             goto out;
     }
     rc = FOUNT_OK;
@@ -708,11 +701,6 @@ out:
 }
 
 /* ---------------------------------------------------------------- relations */
-
-static int pg_exists_cb(void *ctx, const char *table, struct fount_err *err)
-{
-    return pg_exists(ctx, table, err);
-}
 
 /* CREATE TABLE, leaving out a foreign key whose target is neither in the run nor in the database
  * (schema_create_table_for). */

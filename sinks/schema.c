@@ -74,6 +74,43 @@ out:
     return rc;
 }
 
+/* NUL-terminates b's text (not counted in its length); -1 when there is no room. */
+static int cstr(struct buf *b)
+{
+    if (buf_reserve(b, 1))
+        return -1;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int schema_existing(const struct fount_relation *const *rels, size_t nrels, int replace,
+                    int (*exists)(void *ctx, const char *table, struct fount_err *err), void *ctx,
+                    unsigned char *created, struct buf *names, struct fount_err *err)
+{
+    size_t i;
+    int n = 0, e;
+
+    for (i = 0; i < nrels; i++) {
+        if ((e = exists(ctx, rels[i]->name, err)) < 0)
+            return -1;
+        created[i] = !e || replace;
+        if (e && (buf_puts(names, n++ ? ", " : "") || buf_puts(names, rels[i]->name)))
+            return -1;
+    }
+    return cstr(names) ? -1 : n;
+}
+
+int schema_drop_tables(enum fount_dialect d, const struct fount_relation *const *rels,
+                       size_t nrels, struct buf *out)
+{
+    size_t i;
+    int rc = buf_puts(out, "DROP TABLE IF EXISTS ");
+
+    for (i = nrels; i-- > 0;)
+        rc |= sql_quote_ident(d, rels[i]->name, out) | buf_puts(out, i ? ", " : "");
+    return rc || cstr(out) ? -1 : 0;
+}
+
 /* ---------------------------------------------------------------- batches whose commit went
  * unanswered. A connection lost while the server commits leaves the client not knowing whether
  * the batch is in the table. Resending blindly would duplicate it (or fail on the primary key),

@@ -777,3 +777,36 @@ Test(schema, landed_answer)
     cr_expect(strstr(err.msg, "b now holds 101 rows where 100 or 103 were expected") != NULL, "%s",
               err.msg);
 }
+
+/* ---------------------------------------------------------------- existing tables, --replace */
+
+static int exists_b(void *ctx, const char *table, struct fount_err *err)
+{
+    (void)ctx;
+    (void)err;
+    return strcmp(table, "b") == 0 || strcmp(table, "c") == 0;
+}
+
+Test(schema, existing_and_drop)
+{
+    static const struct fount_column col[] = {{.name = "id", .type = FV_INT}};
+    struct fount_relation a = {.name = "a", .ncols = 1, .cols = col};
+    struct fount_relation b = {.name = "b", .ncols = 1, .cols = col};
+    struct fount_relation c = {.name = "c", .ncols = 1, .cols = col};
+    const struct fount_relation *rels[] = {&a, &b, &c}; /* parents first */
+    unsigned char created[3];
+    struct fount_err err = {0};
+    struct buf out;
+
+    buf_init(&out, 1024);
+    cr_assert_eq(schema_existing(rels, 3, 0, exists_b, NULL, created, &out, &err), 2);
+    cr_expect_str_eq(out.data, "b, c");
+    cr_expect(created[0] && !created[1] && !created[2]);
+    buf_reset(&out);
+    cr_assert_eq(schema_existing(rels, 3, 1, exists_b, NULL, created, &out, &err), 2);
+    cr_expect(created[0] && created[1] && created[2], "--replace recreates them all");
+    buf_reset(&out);
+    cr_assert_eq(schema_drop_tables(DIALECT_MYSQL, rels, 3, &out), 0);
+    cr_expect_str_eq(out.data, "DROP TABLE IF EXISTS `c`, `b`, `a`");
+    buf_free(&out);
+}
