@@ -11,6 +11,8 @@
  *                                        number) fail with ERR (names such as
  *                                        NOT_LEADER_FOR_PARTITION, TOPIC_AUTHORIZATION_FAILED,
  *                                        _TRANSPORT); one ERR is repeated N times
+ *         clear APIKEY                   drop what is left of the errors pushed for APIKEY (an
+ *                                        injection the run did not use up must not reach the next)
  *         down ID | up ID                take broker ID down or bring it back
  *         rtt ID MS                      delay broker ID's answers
  *         leader TOPIC PARTITION ID      move a partition's leader
@@ -83,6 +85,9 @@ static void command(rd_kafka_mock_cluster_t *mc, char *line)
             printf("ok\n");
         }
         free(errs);
+    } else if (!strcmp(argv[0], "clear") && argc == 2) {
+        rd_kafka_mock_clear_request_errors(mc, (int16_t)api_key(argv[1]));
+        printf("ok\n");
     } else if (!strcmp(argv[0], "down") && argc == 2) {
         rd_kafka_mock_broker_set_down(mc, atoi(argv[1]));
         printf("ok\n");
