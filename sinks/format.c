@@ -547,11 +547,12 @@ static char *json_value(char *p, const struct fount_value *v, const struct fount
 }
 
 /* Each row is {"k1":v1,"k2":v2}\n with no spaces. The key prefixes ({"k1": and ,"k2":) are
- * escaped once per batch into keys; off[j] is where column j's prefix starts. */
-static int json_batch(const struct fount_batch *b, struct buf *out)
+ * escaped once per batch into keys; off[j] is where column j's prefix starts. With ends, the rows
+ * go without newlines and ends[i] is where row i ends, counted from where the first begins. */
+static int json_rows(const struct fount_batch *b, struct buf *out, uint32_t *ends)
 {
     const struct fount_column *cols = b->rel->cols;
-    size_t ncols = b->rel->ncols, i, j, len;
+    size_t ncols = b->rel->ncols, i, j, len, len0 = out->len;
     const struct fount_value *row = b->vals;
     struct buf keys;
     size_t *off = xmalloc((ncols + 1) * sizeof *off);
@@ -571,19 +572,31 @@ static int json_batch(const struct fount_batch *b, struct buf *out)
         keys.len = (size_t)(p - keys.data);
     }
     off[ncols] = keys.len;
+    if (buf_reserve(&keys, 16)) /* room to copy any prefix as 16 bytes (below) */
+        goto out;
+    memset(buf_tail(&keys), 0, 16);
     for (i = 0; i < b->nrows; i++, row += ncols) {
-        if (reserve(out, keys.len + row_bound(row, ncols, 6) + 3))
+        if (reserve(out, keys.len + row_bound(row, ncols, 6) + 3 + 16))
             goto out;
         p = buf_tail(out);
         if (!ncols)
             *p++ = '{';
         for (j = 0; j < ncols; j++) {
-            memcpy(p, keys.data + off[j], off[j + 1] - off[j]);
-            p += off[j + 1] - off[j];
+            size_t klen = off[j + 1] - off[j];
+            if (klen <= 16) /* most names: a fixed-size copy, two stores, no call */
+                memcpy(p, keys.data + off[j], 16);
+            else
+                memcpy(p, keys.data + off[j], klen);
+            p += klen;
             p = json_value(p, &row[j], &cols[j]);
         }
         *p++ = '}';
-        *p++ = '\n';
+        if (ends) {
+            if ((size_t)(p - out->data) - len0 > UINT32_MAX)
+                goto out;
+            ends[i] = (uint32_t)((size_t)(p - out->data) - len0);
+        } else
+            *p++ = '\n';
         out->len = (size_t)(p - out->data);
     }
     rc = 0;
@@ -591,6 +604,22 @@ out:
     buf_free(&keys);
     free(off);
     return rc;
+}
+
+static int json_batch(const struct fount_batch *b, struct buf *out)
+{
+    return json_rows(b, out, NULL);
+}
+
+int encode_json_objects(const struct fount_batch *b, struct buf *out, uint32_t *ends)
+{
+    size_t len0 = out->len;
+
+    if (b->row_flags || b->row_version || json_rows(b, out, ends)) {
+        out->len = len0;
+        return -1;
+    }
+    return 0;
 }
 
 int encode_json_object(const struct fount_relation *rel, const struct fount_value *vals,

@@ -48,6 +48,10 @@ int format_prom_batch(const struct fount_batch *b, struct buf *out);
  * (CDC row images). Appends; returns 0, or -1 if out's cap was reached (out unchanged). */
 int encode_json_object(const struct fount_relation *rel, const struct fount_value *vals,
                        struct buf *out);
+/* b's rows as JSON objects back to back, without newlines (Kafka's message values); ends[i]
+ * (b->nrows of them) is where row i ends, counted from out's length at the call. -1 if out's cap
+ * was reached, past 4 GiB, or for rows with faults or versions (out unchanged). */
+int encode_json_objects(const struct fount_batch *b, struct buf *out, uint32_t *ends);
 
 /* Quote an identifier or a string literal for a dialect ("a""b", `a``b`, 'O''Brien'). Appends. */
 int sql_quote_ident(enum fount_dialect d, const char *name, struct buf *out);

@@ -67,6 +67,9 @@ struct kafka_sink {
     int64_t now;                /* when the current poll began: delivery reports served in it
                                    take this as their time (one clock read per poll, not per
                                    message; polls that wait end within 5 ms) */
+    size_t run_rel;             /* acknowledgements of one relation with one latency, in a row */
+    uint64_t run_ns, run_n;     /* (a batch's messages share their due time, a poll its clock):
+                                   recorded as one (lat_flush), not each on its own */
     int fatal;                  /* an error_cb fatal error (idempotence broken) */
     char fatal_msg[600];
     struct buf tmp;             /* resent sub-batches, encoded here */
@@ -161,11 +164,19 @@ static void count_partition(struct krel *k, int32_t part)
     k->parts[part]++;
 }
 
+static void lat_flush(struct kafka_sink *s)
+{
+    if (s->run_n)
+        sink_latency(s->a->outcomes, s->rels[s->run_rel].rel, s->run_ns, s->run_n);
+    s->run_n = 0;
+}
+
 /* rd_kafka_poll, noting the time first (on_delivery reads it). */
 static void poll_reports(struct kafka_sink *s, int ms)
 {
     s->now = fount_now_ns();
     rd_kafka_poll(s->rk, ms);
+    lat_flush(s);
 }
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -173,6 +184,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     struct kafka_sink *s = opaque;
     uint64_t op = (uint64_t)(uintptr_t)m->_private;
     size_t ri = (size_t)(op >> (64 - KAFKA_REL_BITS));
+    uint64_t ns;
     struct krel *k;
 
     (void)rk;
@@ -187,7 +199,12 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     }
     k->acked++;
     count_partition(k, m->partition);
-    sink_latency(s->a->outcomes, k->rel, ((uint64_t)(s->now - s->t0) - op) & KAFKA_TIME_MASK, 1);
+    ns = ((uint64_t)(s->now - s->t0) - op) & KAFKA_TIME_MASK;
+    if (s->run_n && (s->run_rel != ri || s->run_ns != ns))
+        lat_flush(s);
+    s->run_rel = ri;
+    s->run_ns = ns;
+    s->run_n++;
 }
 
 static void on_error(rd_kafka_t *rk, int code, const char *reason, void *opaque)
@@ -388,6 +405,17 @@ static int encode_frame(enum fount_format f, const struct fount_batch *b, struct
         return -1;
     memcpy(out->data + base, &n, sizeof n);
     vals = out->len = base + (b->nrows + 1) * sizeof n;
+    if (f == FMT_JSONL && !b->row_flags && !b->row_version) {
+        /* the usual case in one pass, the column names escaped once per batch */
+        uint32_t *ends = xmalloc((b->nrows + 1) * sizeof *ends);
+        int rc = encode_json_objects(b, out, ends);
+        if (rc)
+            out->len = base;
+        else
+            memcpy(out->data + base + sizeof n, ends, b->nrows * sizeof n);
+        free(ends);
+        return rc;
+    }
     for (i = 0; i < b->nrows; i++) {
         if (kafka_encode_row(f, b, i, out) || out->len - vals > UINT32_MAX) {
             out->len = base;
@@ -593,6 +621,7 @@ static rd_kafka_resp_err_t flush_reports(struct kafka_sink *s, int64_t ms)
     do {
         s->now = fount_now_ns();
         e = rd_kafka_flush(s->rk, 10);
+        lat_flush(s);
     } while (e == RD_KAFKA_RESP_ERR__TIMED_OUT && fount_now_ns() < end);
     return e;
 }

@@ -377,6 +377,51 @@ Test(jsonl, keys_are_escaped)
     free(got);
 }
 
+/* encode_json_objects (Kafka's values): the JSON Lines rows without their newlines, and where
+ * each ends. The key prefixes are copied 16 bytes at a time when they fit: names whose prefix
+ * ({"name": or ,"name":) is shorter than, exactly, and longer than 16 bytes. */
+Test(jsonl, objects_and_their_ends)
+{
+    struct fount_column cols[] = {{.name = "id", .type = FV_INT},
+                                  {.name = "twelve_chars", .type = FV_STRING}, /* ,"...": 16 */
+                                  {.name = "a_rather_longer_column_name", .type = FV_INT},
+                                  {.name = "q\"", .type = FV_STRING}};
+    struct fount_relation rel = {.name = "t", .ncols = NELEM(cols), .cols = cols};
+    struct fount_value v[12];
+    struct fount_batch b = {.rel = &rel, .nrows = 3, .vals = v};
+    struct buf out;
+    uint32_t ends[3];
+    char *lines;
+    size_t i, start = 0, at = 0;
+
+    for (i = 0; i < 3; i++) {
+        v[i * 4] = vint((int64_t)i * 1000);
+        v[i * 4 + 1] = vstr(i == 1 ? "" : "x\"y");
+        v[i * 4 + 2] = vint(-(int64_t)i);
+        v[i * 4 + 3] = i == 2 ? vnull() : vstr("caf\xc3\xa9");
+    }
+    lines = encode(FMT_JSONL, DIALECT_SQLITE, &rel, 0, 3, v);
+    buf_init(&out, 1 << 20);
+    buf_append(&out, "ab", 2); /* ends count from where the rows begin */
+    cr_assert_eq(encode_json_objects(&b, &out, ends), 0);
+    for (i = 0; i < 3; i++) {
+        const char *nl = strchr(lines + at, '\n');
+        cr_assert(nl);
+        cr_expect_eq(ends[i] - start, (size_t)(nl - (lines + at)), "row %zu", i);
+        cr_expect_eq(memcmp(out.data + 2 + start, lines + at, ends[i] - start), 0, "row %zu", i);
+        start = ends[i];
+        at = (size_t)(nl - lines) + 1;
+    }
+    cr_expect_eq(out.len, 2 + (size_t)ends[2]);
+    /* rows with faults are not Kafka's fast case: refused, out unchanged */
+    uint8_t flags[3] = {0};
+    b.row_flags = flags;
+    cr_expect_eq(encode_json_objects(&b, &out, ends), -1);
+    cr_expect_eq(out.len, 2 + (size_t)ends[2]);
+    buf_free(&out);
+    free(lines);
+}
+
 /* ---------------------------------------------------------------- SQL statements */
 
 #define INS "INSERT INTO \"t\" (\"n\") VALUES\n"
