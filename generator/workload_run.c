@@ -573,6 +573,9 @@ static int reconnect(struct wl_worker *wk, const char *why)
     int rc = -1, cls;
 
     if (o->reconnect_timeout_us <= 0) {
+        pthread_mutex_lock(&sh->lock);
+        sh->lost++;
+        pthread_mutex_unlock(&sh->lock);
         snprintf(m, sizeof m, "lost the connection to the server: %s", why);
         fatal(sh, m);
         return -1;

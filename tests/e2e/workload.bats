@@ -237,6 +237,8 @@ run_and_check() {
     cat err
     [ "$st" -eq 1 ]
     [ "$(grep -c '^fount: postgres.0: workload: lost the connection to the server: terminating connection due to administrator command$' err)" -eq 1 ]
+    [ "$(grep -c '^fount: ' err)" -eq 1 ]
+    grep -q '^connections: [12] lost, 0 opened again; ' err
     grep -q ' transactions, ' err
 }
 
@@ -408,6 +410,12 @@ cut_commit() {
     run "$FOUNT" run "$SHOP" --workload
     [ "$status" -eq 2 ]
     [[ "$output" == *"--workload needs --to postgres://... or mysql://..."* ]]
+    run "$FOUNT" run "$SHOP" --to out.db --reconnect-timeout 5s
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--reconnect-timeout is for --workload"* ]]
+    run "$FOUNT" run "$SHOP" --to "$(pguri fount)" --workload --reconnect-timeout soon
+    [ "$status" -eq 2 ]
+    [[ "$output" == *'--reconnect-timeout takes a duration such as 30s or 2m (0: do not reconnect), got "soon"'* ]]
     run "$FOUNT" run "$ROOT/profiles/saas.json" --to "$(pguri fount)" --workload
     [ "$status" -eq 2 ]
     [ "${lines[0]}" = "fount: --workload: $ROOT/profiles/saas.json has no \"workload\" section (see docs/workload.md)" ]
