@@ -302,10 +302,10 @@ cut_commit() {
     local kind=$1 db=$2 n=$3 pat uri
     if [ "$kind" = pg ]; then pat='Q\x00\x00\x00\x0bCOMMIT'; port=$(cat "$PGTEST/port")
     else pat='\x03COMMIT'; port=$(cat "$MYTEST/port"); fi
-    spawn "$HELPERS/cut-proxy" "$T/pport.$n" "$port" "$pat" "$n" 300 2>"$T/proxy.err"
-    for _ in $(seq 1 100); do [ -s "$T/pport.$n" ] && break; sleep 0.05; done
-    [ "$kind" = pg ] && uri="postgres://fount:fount@127.0.0.1:$(cat "$T/pport.$n")/$db" ||
-        uri="mysql://fount:fount@127.0.0.1:$(cat "$T/pport.$n")/$db"
+    spawn "$HELPERS/cut-proxy" "$T/pport.$kind.$n" "$port" "$pat" "$n" 300 2>"$T/proxy.err"
+    for _ in $(seq 1 200); do [ -s "$T/pport.$kind.$n" ] && break; sleep 0.05; done
+    [ "$kind" = pg ] && uri="postgres://fount:fount@127.0.0.1:$(cat "$T/pport.$kind.$n")/$db" ||
+        uri="mysql://fount:fount@127.0.0.1:$(cat "$T/pport.$kind.$n")/$db"
     counts_before "$kind" "$db"
     run "$FOUNT" run "$SHOP" --to "$uri" --workload --events 40 --pace max --threads 1
     echo "$output"
