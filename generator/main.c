@@ -91,6 +91,9 @@ static const char usage_run[] =
     "                      (default: the workload's \"duration\", else until Ctrl-C);\n"
     "                      --events N: at most N transactions; --speed X: the rate curve X\n"
     "                      times faster; --pace max: back to back, ignoring the rate\n"
+    "  --reconnect-timeout D  a lost connection is opened again (backoff from 100 ms to 5 s)\n"
+    "                      for up to D (default 30s), and its transaction tried again or\n"
+    "                      settled; 0: a lost connection ends the run (exit 1)\n"
     "load testing (see docs/load-testing.md):\n"
     "  --rate N[/s]        send the run's records at N per second (open model: the schedule\n"
     "                      never waits for the sink; latency counts from each record's due time)\n"
@@ -147,6 +150,8 @@ struct cli {
     uint64_t events;
     int pace_realtime, pace_given, insecure;
     int workload, threads_given;
+    int64_t reconnect_us;
+    int reconnect_given;
     char **sink_opts;
     size_t nsink_opts;
     char **props;       /* -X */
@@ -315,6 +320,12 @@ static void parse_args(int argc, char **argv, struct cli *c)
             const char *v = optval(argc, argv, &i, eq, cmdsp);
             if (parse_duration(v, &c->duration_us) || c->duration_us <= 0)
                 die_usage(cmdsp, "--duration takes a duration such as 30s or 2h, got \"%s\"", v);
+        } else if (!strcmp(name, "--reconnect-timeout")) {
+            const char *v = optval(argc, argv, &i, eq, cmdsp);
+            if (parse_duration(v, &c->reconnect_us))
+                die_usage(cmdsp, "--reconnect-timeout takes a duration such as 30s or 2m (0: do "
+                                 "not reconnect), got \"%s\"", v);
+            c->reconnect_given = 1;
         } else if (!strcmp(name, "--events")) {
             const char *v = optval(argc, argv, &i, eq, cmdsp);
             if (parse_u64(v, &c->events) || !c->events)
@@ -384,6 +395,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
     }
     if (!c->profile)
         die_usage(cmdsp, "%s needs a PROFILE", c->cmd);
+    if (c->reconnect_given && !c->workload)
+        die_usage(cmdsp, "--reconnect-timeout is for --workload");
 }
 
 static struct plan *load(const char *path)
@@ -964,6 +977,9 @@ static int cmd_workload(struct cli *c, const struct wl_driver *drv, const char *
     o.duration_us = c->duration_us;
     o.max_ops = c->events;
     o.retries = c->retries;
+    o.reconnect_timeout_us = c->reconnect_given ? c->reconnect_us : 30 * 1000000LL;
+    o.progress = c->quiet ? LOAD_PROGRESS_NONE
+               : isatty(STDERR_FILENO) ? LOAD_PROGRESS_TTY : LOAD_PROGRESS_PLAIN;
     install_signals();
     err.msg[0] = '\0';
     rc = workload_run(p, &o, &res, &err);
@@ -974,6 +990,7 @@ static int cmd_workload(struct cli *c, const struct wl_driver *drv, const char *
     if (rc < 0)
         fprintf(stderr, "fount: %s: %s\n", label, err.msg);
     free(res.rel);
+    free(res.doubt);
     plan_free(p);
     if (res.interrupted)
         return EXIT_INTERRUPTED;

@@ -280,26 +280,44 @@ void workload_summary(const struct plan *p, const struct workload_result *res, F
     }
     for (t = 0; t < w->ntxns; t++) {
         const struct wl_txn_stats *s = &res->txn[t];
-        if (!errors_of(s) && !s->retries)
+        if (!errors_of(s) && !s->retries && !s->resent)
             continue;
         fprintf(out, "%s:", w->txns[t].name);
         for (k = 1; k < WL_NCLASS; k++)
             if (s->errors[k])
                 fprintf(out, " %llu %s", (unsigned long long)s->errors[k], class_names[k]);
-        fprintf(out, "%s%llu retried after a conflict\n", errors_of(s) ? ", " : " ",
-                (unsigned long long)s->retries);
+        if (s->retries || !s->resent)
+            fprintf(out, "%s%llu retried after a conflict", errors_of(s) ? ", " : " ",
+                    (unsigned long long)s->retries);
+        if (s->resent)
+            fprintf(out, "%s%llu tried again on a new connection",
+                    errors_of(s) || s->retries ? ", " : " ", (unsigned long long)s->resent);
+        fputc('\n', out);
     }
     for (i = 0; res->rel && i < p->nents; i++) {
         const struct wl_rel_stats *r = &res->rel[i];
-        if (r->inserted || r->updated || r->deleted)
-            fprintf(out, "%-20s rows: %llu inserted, %llu updated, %llu deleted\n", p->ents[i].name,
-                    (unsigned long long)r->inserted, (unsigned long long)r->updated,
-                    (unsigned long long)r->deleted);
+        const struct wl_rel_stats *d = res->doubt ? &res->doubt[i] : NULL;
+        int dbt = d && (d->inserted || d->updated || d->deleted);
+        if (!r->inserted && !r->updated && !r->deleted && !dbt)
+            continue;
+        fprintf(out, "%-20s rows: %llu inserted, %llu updated, %llu deleted", p->ents[i].name,
+                (unsigned long long)r->inserted, (unsigned long long)r->updated,
+                (unsigned long long)r->deleted);
+        if (dbt)
+            fprintf(out, " (in doubt: %llu inserted, %llu updated, %llu deleted)",
+                    (unsigned long long)d->inserted, (unsigned long long)d->updated,
+                    (unsigned long long)d->deleted);
+        fputc('\n', out);
     }
+    if (res->lost)
+        fprintf(out, "connections: %llu lost, %llu opened again; %.2f s with one or more down\n",
+                (unsigned long long)res->lost, (unsigned long long)res->reconnects,
+                res->disconnected);
     fprintf(out, "%llu transactions, %llu failed, %llu found no row", (unsigned long long)done,
             (unsigned long long)errs, (unsigned long long)none);
     if (doubt)
-        fprintf(out, ", %llu in doubt (the connection was lost during COMMIT)",
+        fprintf(out, ", %llu in doubt (the connection was lost during COMMIT: its rows are listed "
+                     "apart)",
                 (unsigned long long)doubt);
     if (res->missed)
         fprintf(out, ", %llu missed (due before the end, never started: the database fell behind)",

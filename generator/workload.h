@@ -22,7 +22,9 @@
  *    stream), mapped to the wall clock by --speed. Latency runs from the due time, so a slow
  *    database shows as latency rather than as a slower schedule (no coordinated omission).
  * 5. Counts are exact: an op counts as done once its COMMIT returned; an interrupted run lets each
- *    connection finish its transaction; a COMMIT whose answer was lost is counted "in doubt".
+ *    connection finish its transaction. A COMMIT whose answer was lost is settled on a new
+ *    connection when it can be (an insert: does its new key exist?), else counted "in doubt",
+ *    with the rows it would have changed (workload_run.c, NOTES 3).
  * Leaves out: several fount workloads against one database (their keys would collide), entities
  * whose primary key is not a sequence, the shared log-linear histogram of issue 9 (a small local
  * one stands in: workload.c). */
@@ -191,13 +193,17 @@ struct workload_opts {
     int64_t duration_us;           /* simulated; 0: the workload's own, else no bound       */
     uint64_t max_ops;              /* --events; 0: no bound                                 */
     int retries;                   /* resends of a transaction after a conflict             */
-    int progress;                  /* a refreshed line on stderr                            */
+    int64_t reconnect_timeout_us;  /* a lost connection: how long to try opening it again;
+                                    * 0: stop the run, as before reconnecting existed       */
+    int progress;                  /* load.h's enum load_progress: none, a refreshed line on
+                                    * a terminal, or a plain line every 10 s                */
 };
 
 #define WL_HIST_BUCKETS 1024
 
 struct wl_txn_stats {
     uint64_t done, none, retries, in_doubt;
+    uint64_t resent;               /* tried again on a new connection after losing one      */
     uint64_t errors[WL_NCLASS];
     uint64_t hist[WL_HIST_BUCKETS]; /* latency, log-linear in microseconds (workload.c)   */
     uint64_t max_us;
@@ -210,7 +216,11 @@ struct wl_rel_stats {
 struct workload_result {
     struct wl_txn_stats txn[WL_MAX_TXNS];
     struct wl_rel_stats *rel;      /* per entity (plan index); caller frees                */
+    struct wl_rel_stats *doubt;    /* per entity: the rows of the ops in doubt; caller frees */
     uint64_t missed;               /* due before the end, never started                    */
+    uint64_t lost;                 /* connections lost                                     */
+    uint64_t reconnects;           /* connections opened again after a loss                */
+    double disconnected;           /* seconds during which at least one connection was down */
     double elapsed;                /* seconds                                               */
     double target_rate;            /* transactions per wall-clock second the curve asked for */
     int interrupted, fatal;

@@ -1,6 +1,7 @@
 /* workload_run.c: a workload run (workload.h): the statements of each transaction, the key ranges
  * read at the start, one connection and one thread per worker taking ops from the schedule in
- * order, waiting for each op's due time, and exact counts.
+ * order, waiting for each op's due time, connections opened again when lost, exact counts and
+ * a progress line.
  *
  * NOTES ON THE RUN
  * 1. Every connection is opened and every statement prepared before the first op, so a missing
@@ -9,26 +10,50 @@
  *    A conflict (deadlock, serialization, lock timeout) rolls back and tries the same op again,
  *    up to --retries times. A constraint or other error rolls back and counts as failed; its
  *    first message per transaction and class is printed, the rest only counted.
- * 3. A lost connection stops the run (the server is gone, or going): the op in flight is
- *    counted failed, or "in doubt" when COMMIT was sent, and nothing more is started.
+ * 3. A lost connection (a restart, a failover, a killed session): the worker opens a new one
+ *    with backoff (reconnect) for up to --reconnect-timeout, prepares its statements again and
+ *    goes on; the other workers do not wait for it. Its op in flight:
+ *    - lost before COMMIT was sent: the server rolled it back, it has not happened: tried again
+ *      on the new connection (at most WL_LOST_TRIES connections, then failed "connection");
+ *    - lost during COMMIT (settle): an insert is looked for by its new key, which only it can
+ *      have made (keys continue after the largest, one workload per database): there, it is
+ *      done; absent, it is tried again with the same keys, and should the old session commit it
+ *      meanwhile, the retry waits on that key and gets a duplicate, which the key's presence
+ *      turns into done. An update or delete cannot be told from another op's (another worker
+ *      may take the row once ours rolled back): it is counted "in doubt", its rows apart. So no
+ *      insert stays in doubt while the run goes on, and the rows updates and deletes find are
+ *      always found, never assumed (workload.h, NOTES 2): the key ranges stay honest.
+ *    Not back within the timeout (or --reconnect-timeout 0): the run stops with one line; the
+ *    op is counted failed (or in doubt), nothing more is started, the counts so far are exact.
  * 4. The end: --events ops handed out, or the duration on the wall clock (duration / speed). An
  *    op due before the end that no worker could start by then is "missed". Ctrl-C stops handing
- *    out ops; each worker finishes the transaction it is in.
- * Leaves out: reconnecting, a progress line, per-second figures (issue 9's report). */
+ *    out ops; each worker finishes the transaction it is in. An op handed out before the end
+ *    whose connection is being opened again finishes after it (or fails at the timeout).
+ * 5. The progress line (watch): the main thread sums the workers' live counters (relaxed
+ *    atomics, one add per op) once a second on a terminal, every 10 s otherwise, as load.h's
+ *    line does for a load; the summary's counts come from the per-worker stats merged at the end.
+ * Leaves out: per-second figures (issue 9's report), settling an update or delete in doubt. */
 #include "workload.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "gen.h"
+#include "hist.h"
+#include "load.h" /* enum load_progress */
 #include "plan.h"
 #include "runner.h" /* fount_interrupted */
 
 #define WL_STMTS_PER_TXN 32
+#define WL_CHECK 30      /* insert: does its new row exist (a COMMIT in doubt)          */
 #define WL_DEL_TARGET 31 /* the delete's own statement, after its dependents (1..16) */
 #define WL_SQL_MAX ((size_t)1 << 20)
+#define WL_LOST_TRIES 10 /* connections an op may lose before it counts as failed      */
+#define WL_BACKOFF_MIN_US 100000
+#define WL_BACKOFF_MAX_US 5000000
 
 struct wl_stmt {
     char *sql;
@@ -48,6 +73,17 @@ struct wl_shared {
     int64_t t0;                     /* wall clock at the start (monotonic us)          */
     int64_t end;                    /* wall clock end (monotonic us), 0: none          */
     uint64_t late;                  /* handed out, due before the end, never started   */
+    int finished;                   /* workers that returned (under lock)              */
+    int down;                       /* connections being opened again (under lock)     */
+    int64_t down_since, down_us;    /* since down became 1; the total time with down > 0 */
+    uint64_t lost, reconnects;      /* under lock                                      */
+};
+
+/* What the progress line reads while a worker runs: written by the worker alone, read by the
+ * main thread, both with relaxed atomics (counts only: no ordering is needed). */
+struct wl_live {
+    _Atomic uint64_t done, failed, doubt;
+    _Atomic uint64_t hist[WL_HIST_BUCKETS];
 };
 
 struct wl_worker {
@@ -60,6 +96,10 @@ struct wl_worker {
     const struct fount_column *pcols[256];
     struct wl_txn_stats *txn;       /* per transaction (merged at the end)             */
     struct wl_rel_stats *rel, *pend; /* per entity: committed, and in the open transaction */
+    struct wl_rel_stats *doubt;     /* per entity: the rows of ops left in doubt       */
+    struct wl_rel_stats *sent;      /* per entity: pend of a COMMIT whose answer was lost */
+    struct wl_live *live;
+    uint64_t jitter;                /* backoff jitter state (not a value: no seed)      */
 };
 
 static int64_t now_us(void)
@@ -190,6 +230,13 @@ static int build_stmts(struct wl_shared *sh, struct fount_err *err)
                 if (!bad)
                     stmt_set(sh, base + 1 + k, &b, (int)x->children[k]->nfields);
             }
+            buf_reset(&b);
+            bad |= buf_puts(&b, "SELECT ") || ident(&b, d, pk_name(x->entity)) ||
+                   buf_puts(&b, " FROM ") || ident(&b, d, x->entity->name) ||
+                   buf_puts(&b, " WHERE ") || ident(&b, d, pk_name(x->entity)) ||
+                   buf_puts(&b, " = ") || ph(&b, d, 1) || buf_reserve(&b, 1);
+            if (!bad)
+                stmt_set(sh, base + WL_CHECK, &b, 1);
             break;
         case WL_UPDATE:
             bad |= sql_find(&b, d, x) || buf_reserve(&b, 1);
@@ -307,7 +354,7 @@ static int read_rows(struct wl_shared *sh, struct wl_conn *c, const unsigned cha
     return rc;
 }
 
-/* Prepares every statement on a worker's connection. */
+/* Prepares every statement on a worker's connection. Returns 0 or the class of the error. */
 static int prepare_all(struct wl_shared *sh, struct wl_worker *wk, struct fount_err *err)
 {
     int id, cls;
@@ -322,7 +369,7 @@ static int prepare_all(struct wl_shared *sh, struct wl_worker *wk, struct fount_
         snprintf(m, sizeof m, "%s", err->msg);
         fount_err_set(err, "workload: %s: %s (preparing %s)",
                       sh->w->txns[id / WL_STMTS_PER_TXN].name, m, sh->stmts[id].sql);
-        return -1;
+        return cls;
     }
     return 0;
 }
@@ -470,72 +517,6 @@ static void fatal(struct wl_shared *sh, const char *msg)
     pthread_mutex_unlock(&sh->lock);
 }
 
-/* One op, with retries after conflicts. Returns 0, or -1 when the run must stop. */
-static int run_op(struct wl_worker *wk, const struct wl_task *tk, int64_t due)
-{
-    struct wl_shared *sh = wk->sh;
-    const struct wl_driver *drv = sh->o->drv;
-    const struct wl_txn *x = &sh->w->txns[tk->op.txn];
-    struct wl_txn_stats *st = &wk->txn[tk->op.txn];
-    int base = tk->op.txn * WL_STMTS_PER_TXN, attempt, cls = WL_OK, none = 0;
-    struct fount_err err;
-    size_t i;
-
-    for (attempt = 0;; attempt++) {
-        arena_reset(&wk->arena);
-        memset(wk->pend, 0, sh->p->nents * sizeof *wk->pend);
-        none = 0;
-        cls = drv->simple(wk->conn, "START TRANSACTION", NULL, &err);
-        if (!cls)
-            cls = x->kind == WL_INSERT   ? run_insert(wk, x, base, tk, &err)
-                  : x->kind == WL_UPDATE ? run_update(wk, x, base, tk, &none, &err)
-                                         : run_delete(wk, x, base, tk, &none, &err);
-        if (!cls) {
-            cls = drv->simple(wk->conn, none ? "ROLLBACK" : "COMMIT", NULL, &err);
-            if (cls == WL_LOST && !none) {
-                st->in_doubt++;
-                fatal(sh, "the connection was lost during COMMIT (the transaction is in doubt)");
-                return -1;
-            }
-        } else if (cls != WL_LOST) {
-            struct fount_err ignored;
-            drv->simple(wk->conn, "ROLLBACK", NULL, &ignored);
-        }
-        if (cls != WL_CONFLICT || attempt >= sh->o->retries)
-            break;
-        st->retries++;
-    }
-    if (cls) {
-        st->errors[cls]++;
-        if (cls == WL_LOST || cls == WL_MISSING) {
-            char m[sizeof err.msg + 64];
-            snprintf(m, sizeof m, "%s: %s", cls == WL_LOST ? "lost the connection to the server"
-                                                           : x->name, err.msg);
-            fatal(sh, m);
-            return -1;
-        }
-        say(wk, tk->op.txn, cls, err.msg);
-        return 0;
-    }
-    if (none) {
-        st->none++;
-        return 0;
-    }
-    {
-        uint64_t us = (uint64_t)(now_us() - due);
-        st->done++;
-        st->hist[workload_hist_bucket(us)]++;
-        if (us > st->max_us)
-            st->max_us = us;
-    }
-    for (i = 0; i < sh->p->nents; i++) {
-        wk->rel[i].inserted += wk->pend[i].inserted;
-        wk->rel[i].updated += wk->pend[i].updated;
-        wk->rel[i].deleted += wk->pend[i].deleted;
-    }
-    return 0;
-}
-
 /* Sleeps until the monotonic time t; 1 when Ctrl-C or a fatal error came first. */
 static int wait_until(struct wl_shared *sh, int64_t t)
 {
@@ -556,6 +537,267 @@ static int wait_until(struct wl_shared *sh, int64_t t)
         ts.tv_nsec = (long)left * 1000;
         nanosleep(&ts, NULL);
     }
+}
+
+/* ---------------------------------------------------------------- reconnecting */
+
+/* A connection goes down (d = 1) or comes back (d = -1, reconnected: it was opened again). The
+ * time disconnected is the time with at least one connection down, not the sum over them. */
+static void set_down(struct wl_shared *sh, int d, int reconnected)
+{
+    int64_t t = now_us();
+
+    pthread_mutex_lock(&sh->lock);
+    if (d > 0) {
+        sh->lost++;
+        if (sh->down++ == 0)
+            sh->down_since = t;
+    } else if (--sh->down == 0)
+        sh->down_us += t - sh->down_since;
+    sh->reconnects += reconnected != 0;
+    pthread_mutex_unlock(&sh->lock);
+}
+
+/* The worker's connection was lost (why: the driver's message): opens a new one and prepares
+ * the statements again, trying with backoff (100 ms doubling to 5 s, each wait drawn in its
+ * upper half so that the connections do not knock in step) for up to --reconnect-timeout.
+ * Returns 0, or -1 when the run must stop: the timeout or a statement that no longer prepares
+ * (the run's fatal error is set), Ctrl-C, or another worker's fatal error. */
+static int reconnect(struct wl_worker *wk, const char *why)
+{
+    struct wl_shared *sh = wk->sh;
+    const struct workload_opts *o = sh->o;
+    int64_t deadline = now_us() + o->reconnect_timeout_us, wait = WL_BACKOFF_MIN_US;
+    char m[sizeof sh->fatal.msg + 128];
+    struct fount_err err;
+    int rc = -1, cls;
+
+    if (o->reconnect_timeout_us <= 0) {
+        pthread_mutex_lock(&sh->lock);
+        sh->lost++;
+        pthread_mutex_unlock(&sh->lock);
+        snprintf(m, sizeof m, "lost the connection to the server: %s", why);
+        fatal(sh, m);
+        return -1;
+    }
+    o->drv->close(wk->conn);
+    wk->conn = NULL;
+    set_down(sh, 1, 0);
+    fount_err_set(&err, "%s", why);
+    for (;;) {
+        int64_t d;
+        wk->jitter = fount_mix64(wk->jitter + 0x9e3779b97f4a7c15ULL);
+        d = wait / 2 + (int64_t)(wk->jitter % (uint64_t)(wait / 2 + 1));
+        if (d > deadline - now_us())
+            d = deadline - now_us();
+        if (wait_until(sh, now_us() + d))
+            break;
+        wait = wait * 2 < WL_BACKOFF_MAX_US ? wait * 2 : WL_BACKOFF_MAX_US;
+        if (o->drv->connect(o->uri, o->schema, &wk->conn, &err) == FOUNT_OK) {
+            cls = prepare_all(sh, wk, &err);
+            if (!cls) {
+                rc = 0;
+                break;
+            }
+            o->drv->close(wk->conn);
+            wk->conn = NULL;
+            if (cls != WL_LOST) { /* the server is back, but without a table or a column */
+                fatal(sh, err.msg + (strncmp(err.msg, "workload: ", 10) ? 0 : 10));
+                break;
+            }
+        }
+        if (now_us() >= deadline) {
+            snprintf(m, sizeof m, "lost the connection to the server and could not open it "
+                                  "again within %.3g s (--reconnect-timeout): %s",
+                     (double)o->reconnect_timeout_us / 1e6, err.msg);
+            fatal(sh, m);
+            break;
+        }
+    }
+    set_down(sh, -1, rc == 0);
+    return rc;
+}
+
+/* After a COMMIT in doubt, on a new connection: *yes = 1 when the insert's new row exists (the
+ * COMMIT landed: the row is visible only once committed). Returns 0 or the class of the error. */
+static int landed(struct wl_worker *wk, const struct wl_txn *x, int base,
+                  const struct wl_task *tk, int *yes, struct fount_err *err)
+{
+    const struct wl_driver *drv = wk->sh->o->drv;
+    const struct field *k = &x->entity->fields[x->entity->pk];
+    struct fount_value key = {FV_INT, 0, {.i = k->imin + k->step * (int64_t)tk->row}};
+    struct fount_err ignored;
+    struct wl_row r;
+    int cls;
+
+    *yes = 0;
+    wk->pcols[0] = &x->entity->cols[x->entity->pk];
+    cls = drv->simple(wk->conn, "START TRANSACTION", NULL, err);
+    if (!cls)
+        cls = exec_stmt(wk, base + WL_CHECK, &key, 1, &r, err);
+    if (!cls)
+        *yes = r.has;
+    if (cls != WL_LOST)
+        drv->simple(wk->conn, "ROLLBACK", NULL, &ignored);
+    return cls;
+}
+
+static void add_rel(struct wl_rel_stats *to, const struct wl_rel_stats *from, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        to[i].inserted += from[i].inserted;
+        to[i].updated += from[i].updated;
+        to[i].deleted += from[i].deleted;
+    }
+}
+
+/* ---------------------------------------------------------------- one op */
+
+/* One try of an op: its transaction and COMMIT (ROLLBACK when it found no row or failed).
+ * *committing: the COMMIT was sent. */
+static int try_op(struct wl_worker *wk, const struct wl_txn *x, const struct wl_task *tk,
+                  int *none, int *committing, struct fount_err *err)
+{
+    const struct wl_driver *drv = wk->sh->o->drv;
+    int base = tk->op.txn * WL_STMTS_PER_TXN, cls;
+
+    arena_reset(&wk->arena);
+    memset(wk->pend, 0, wk->sh->p->nents * sizeof *wk->pend);
+    *none = *committing = 0;
+    cls = drv->simple(wk->conn, "START TRANSACTION", NULL, err);
+    if (!cls)
+        cls = x->kind == WL_INSERT   ? run_insert(wk, x, base, tk, err)
+              : x->kind == WL_UPDATE ? run_update(wk, x, base, tk, none, err)
+                                     : run_delete(wk, x, base, tk, none, err);
+    if (!cls) {
+        *committing = !*none;
+        cls = drv->simple(wk->conn, *none ? "ROLLBACK" : "COMMIT", NULL, err);
+    } else if (cls != WL_LOST) {
+        struct fount_err ignored;
+        drv->simple(wk->conn, "ROLLBACK", NULL, &ignored);
+    }
+    return cls;
+}
+
+/* An op whose COMMIT may or may not have landed: counted apart, with the rows it changed. */
+static void count_doubt(struct wl_worker *wk, const struct wl_task *tk)
+{
+    wk->txn[tk->op.txn].in_doubt++;
+    atomic_fetch_add_explicit(&wk->live->doubt, 1, memory_order_relaxed);
+    add_rel(wk->doubt, wk->sent, wk->sh->p->nents);
+}
+
+/* The outcome of a COMMIT whose answer was lost, on a new connection: 1 it landed, 0 it did not
+ * (the op is tried again), -1 in doubt (counted; the worker goes on), -2 the run stops. */
+static int settle(struct wl_worker *wk, const struct wl_txn *x, const struct wl_task *tk,
+                  int *lost, struct fount_err *err)
+{
+    int cls = WL_LOST, yes = 0, stop = 0;
+
+    memcpy(wk->sent, wk->pend, wk->sh->p->nents * sizeof *wk->pend);
+    while (cls == WL_LOST && ++*lost <= WL_LOST_TRIES) {
+        if ((stop = reconnect(wk, err->msg) != 0))
+            break;
+        if (x->kind != WL_INSERT) /* a row updated or gone: ours, or another op's? No telling */
+            break;
+        cls = landed(wk, x, tk->op.txn * WL_STMTS_PER_TXN, tk, &yes, err);
+    }
+    if (!stop && x->kind == WL_INSERT && cls == WL_OK)
+        return yes;
+    count_doubt(wk, tk);
+    return stop ? -2 : -1;
+}
+
+/* One op, with retries after conflicts, and on a new connection after a lost one. Returns 0,
+ * or -1 when the run must stop. */
+static int run_op(struct wl_worker *wk, const struct wl_task *tk, int64_t due)
+{
+    struct wl_shared *sh = wk->sh;
+    const struct wl_txn *x = &sh->w->txns[tk->op.txn];
+    struct wl_txn_stats *st = &wk->txn[tk->op.txn];
+    int attempt = 0, lost = 0, doubt = 0, cls, none, committing, yes;
+    struct fount_err err;
+
+    for (;;) {
+        cls = try_op(wk, x, tk, &none, &committing, &err);
+        if (cls == WL_LOST && none) { /* nothing to commit: the op found no row */
+            st->none++;
+            return reconnect(wk, err.msg);
+        }
+        if (cls == WL_LOST && committing) {
+            int r = settle(wk, x, tk, &lost, &err);
+            if (r == 1) { /* it landed: done, with the rows of the try that committed */
+                memcpy(wk->pend, wk->sent, sh->p->nents * sizeof *wk->pend);
+                cls = WL_OK;
+                break;
+            }
+            if (r < 0)
+                return r == -1 ? 0 : -1;
+            doubt = 1; /* it did not land: try again (a key already taken says it did after all) */
+            st->resent++;
+            continue;
+        }
+        if (cls == WL_LOST) { /* before COMMIT: the server rolled it back; try again */
+            if (reconnect(wk, err.msg)) {
+                st->errors[WL_LOST]++;
+                atomic_fetch_add_explicit(&wk->live->failed, 1, memory_order_relaxed);
+                return -1;
+            }
+            if (++lost <= WL_LOST_TRIES) {
+                st->resent++;
+                continue;
+            }
+        }
+        /* an insert whose COMMIT was in doubt and did not show: the old session may have been
+         * finishing it; a key now taken means it landed (the retry waited for it) */
+        if (cls == WL_CONSTRAINT && doubt) {
+            struct fount_err e2;
+            int c2 = landed(wk, x, tk->op.txn * WL_STMTS_PER_TXN, tk, &yes, &e2);
+            if (c2 == WL_OK && yes) {
+                memcpy(wk->pend, wk->sent, sh->p->nents * sizeof *wk->pend);
+                cls = WL_OK;
+                break;
+            }
+            if (c2 != WL_OK) { /* no telling now */
+                count_doubt(wk, tk);
+                return c2 == WL_LOST ? reconnect(wk, e2.msg) : 0;
+            }
+        }
+        if (cls != WL_CONFLICT || attempt >= sh->o->retries)
+            break;
+        attempt++;
+        st->retries++;
+    }
+    if (cls) {
+        st->errors[cls]++;
+        atomic_fetch_add_explicit(&wk->live->failed, 1, memory_order_relaxed);
+        if (cls == WL_MISSING) {
+            char m[sizeof err.msg + 64];
+            snprintf(m, sizeof m, "%s: %s", x->name, err.msg);
+            fatal(sh, m);
+            return -1;
+        }
+        say(wk, tk->op.txn, cls, err.msg);
+        return 0;
+    }
+    if (none) {
+        st->none++;
+        return 0;
+    }
+    {
+        uint64_t us = (uint64_t)(now_us() - due);
+        int b = workload_hist_bucket(us);
+        st->done++;
+        st->hist[b]++;
+        if (us > st->max_us)
+            st->max_us = us;
+        atomic_fetch_add_explicit(&wk->live->done, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(&wk->live->hist[b], 1, memory_order_relaxed);
+    }
+    add_rel(wk->rel, wk->pend, sh->p->nents);
+    return 0;
 }
 
 static void *worker(void *arg)
@@ -590,7 +832,102 @@ static void *worker(void *arg)
         if (run_op(wk, &tk, due))
             break;
     }
+    pthread_mutex_lock(&sh->lock);
+    sh->finished++;
+    pthread_mutex_unlock(&sh->lock);
     return NULL;
+}
+
+/* ---------------------------------------------------------------- the progress line */
+
+/* Drawn by the main thread while the workers run: the workers' live counters summed, the rate
+ * and the p99 of the interval since the last line. */
+struct wl_progress {
+    int64_t last;                   /* when the last line was drawn (monotonic us)     */
+    uint64_t done0;                 /* done by then                                    */
+    uint64_t hist0[WL_HIST_BUCKETS]; /* the latencies by then                          */
+    struct wl_txn_stats ival;       /* the interval's latencies                        */
+};
+
+static void progress_line(struct wl_progress *pg, struct wl_shared *sh,
+                          const struct wl_worker *wk, int n, int64_t t)
+{
+    const struct stream *c = &sh->sched.clock;
+    double speed = sh->o->speed > 0 ? sh->o->speed : 1, dt = (double)(t - pg->last) / 1e6;
+    uint64_t done = 0, failed = 0, doubt = 0, lat = 0, reconnects;
+    int down, b, k;
+    char line[512], v[32];
+    size_t len = 0;
+
+    for (k = 0; k < n; k++) {
+        done += atomic_load_explicit(&wk[k].live->done, memory_order_relaxed);
+        failed += atomic_load_explicit(&wk[k].live->failed, memory_order_relaxed);
+        doubt += atomic_load_explicit(&wk[k].live->doubt, memory_order_relaxed);
+    }
+    for (b = 0; b < WL_HIST_BUCKETS; b++) {
+        uint64_t h = 0;
+        for (k = 0; k < n; k++)
+            h += atomic_load_explicit(&wk[k].live->hist[b], memory_order_relaxed);
+        pg->ival.hist[b] = h - pg->hist0[b];
+        lat += pg->ival.hist[b];
+        pg->hist0[b] = h;
+    }
+    pg->ival.max_us = UINT64_MAX;
+    pthread_mutex_lock(&sh->lock);
+    down = sh->down;
+    reconnects = sh->reconnects;
+    pthread_mutex_unlock(&sh->lock);
+    len += (size_t)snprintf(line + len, sizeof line - len, "fount: %.0fs  %llu done  %.0f/s",
+                            (double)(t - sh->t0) / 1e6, (unsigned long long)done,
+                            dt > 0 ? (double)(done - pg->done0) / dt : 0.0);
+    if (sh->o->pace)
+        len += (size_t)snprintf(line + len, sizeof line - len, " of %.0f/s target",
+                                speed * rate_at(&c->rate, c->start_us, c->start_us +
+                                                (int64_t)((double)(t - sh->t0) * speed)));
+    len += (size_t)snprintf(line + len, sizeof line - len, "  %llu failed  %llu in doubt",
+                            (unsigned long long)failed, (unsigned long long)doubt);
+    if (down)
+        len += (size_t)snprintf(line + len, sizeof line - len, "  reconnecting %d of %d",
+                                down, n);
+    else if (reconnects)
+        len += (size_t)snprintf(line + len, sizeof line - len, "  %llu reconnected",
+                                (unsigned long long)reconnects);
+    if (lat && len < sizeof line) {
+        hist_fmt_ns(v, sizeof v, (uint64_t)(workload_percentile(&pg->ival, 0.99) * 1000));
+        snprintf(line + len, sizeof line - len, "  p99 %s", v);
+    }
+    fprintf(stderr, "%s%s%s", sh->o->progress == LOAD_PROGRESS_TTY ? "\r\033[K" : "", line,
+            sh->o->progress == LOAD_PROGRESS_TTY ? "" : "\n");
+    fflush(stderr);
+    pg->last = t;
+    pg->done0 = done;
+}
+
+/* The main thread while the workers run: a line every second on a terminal, every 10 s
+ * otherwise; returns when every worker has. */
+static void watch(struct wl_shared *sh, const struct wl_worker *wk, int n, int started)
+{
+    struct wl_progress *pg = xcalloc(1, sizeof *pg);
+    int64_t every = sh->o->progress == LOAD_PROGRESS_TTY ? 1000000 : LOAD_PLAIN_EVERY_S * 1000000;
+
+    pg->last = sh->t0;
+    for (;;) {
+        struct timespec ts = {0, 100 * 1000000L};
+        int fin;
+        int64_t t;
+        pthread_mutex_lock(&sh->lock);
+        fin = sh->finished;
+        pthread_mutex_unlock(&sh->lock);
+        if (fin >= started)
+            break;
+        t = now_us();
+        if (t - pg->last >= every)
+            progress_line(pg, sh, wk, n, t);
+        nanosleep(&ts, NULL);
+    }
+    if (sh->o->progress == LOAD_PROGRESS_TTY)
+        fprintf(stderr, "\r\033[K");
+    free(pg);
 }
 
 /* ---------------------------------------------------------------- a run */
@@ -611,7 +948,6 @@ static double target_rate(const struct wl_sched *s, double elapsed, double speed
 
 static void merge(struct workload_result *res, const struct wl_worker *wk, int ntxns, size_t nents)
 {
-    size_t i;
     int t, b, k;
 
     for (t = 0; t < ntxns; t++) {
@@ -621,6 +957,7 @@ static void merge(struct workload_result *res, const struct wl_worker *wk, int n
         d->none += s->none;
         d->retries += s->retries;
         d->in_doubt += s->in_doubt;
+        d->resent += s->resent;
         for (k = 0; k < WL_NCLASS; k++)
             d->errors[k] += s->errors[k];
         for (b = 0; b < WL_HIST_BUCKETS; b++)
@@ -628,11 +965,8 @@ static void merge(struct workload_result *res, const struct wl_worker *wk, int n
         if (s->max_us > d->max_us)
             d->max_us = s->max_us;
     }
-    for (i = 0; i < nents; i++) {
-        res->rel[i].inserted += wk->rel[i].inserted;
-        res->rel[i].updated += wk->rel[i].updated;
-        res->rel[i].deleted += wk->rel[i].deleted;
-    }
+    add_rel(res->rel, wk->rel, nents);
+    add_rel(res->doubt, wk->doubt, nents);
 }
 
 /* Which tables to read, the plan prepared on their rows, and the schedule. */
@@ -685,6 +1019,7 @@ int workload_run(struct plan *p, const struct workload_opts *o, struct workload_
     memset(res, 0, sizeof *res);
     memset(&sh, 0, sizeof sh);
     res->rel = xcalloc(p->nents + 1, sizeof *res->rel);
+    res->doubt = xcalloc(p->nents + 1, sizeof *res->doubt);
     sh.p = p;
     sh.w = p->workload;
     sh.o = o;
@@ -701,6 +1036,10 @@ int workload_run(struct plan *p, const struct workload_opts *o, struct workload_
         wk[k].txn = xcalloc(WL_MAX_TXNS, sizeof *wk[k].txn);
         wk[k].rel = xcalloc(p->nents + 1, sizeof *wk[k].rel);
         wk[k].pend = xcalloc(p->nents + 1, sizeof *wk[k].pend);
+        wk[k].doubt = xcalloc(p->nents + 1, sizeof *wk[k].doubt);
+        wk[k].sent = xcalloc(p->nents + 1, sizeof *wk[k].sent);
+        wk[k].live = xcalloc(1, sizeof *wk[k].live);
+        wk[k].jitter = fount_mix64((uint64_t)now_us() ^ (uint64_t)k);
         /* the first connection reads the tables before the others open (a missing table
          * is reported once, before N logins) */
         if (o->drv->connect(o->uri, o->schema, &wk[k].conn, err) != FOUNT_OK ||
@@ -713,9 +1052,14 @@ int workload_run(struct plan *p, const struct workload_opts *o, struct workload_
     for (k = 0; k < n; k++)
         if (pthread_create(&wk[k].th, NULL, worker, &wk[k]) == 0)
             started++;
+    if (o->progress != LOAD_PROGRESS_NONE)
+        watch(&sh, wk, n, started);
     for (k = 0; k < started; k++)
         pthread_join(wk[k].th, NULL);
     res->elapsed = (double)(now_us() - sh.t0) / 1e6;
+    res->lost = sh.lost;
+    res->reconnects = sh.reconnects;
+    res->disconnected = (double)sh.down_us / 1e6;
     res->interrupted = fount_interrupted != 0;
     for (k = 0; k < n; k++)
         merge(res, &wk[k], sh.w->ntxns, p->nents);
@@ -740,6 +1084,9 @@ out:
         free(wk[k].txn);
         free(wk[k].rel);
         free(wk[k].pend);
+        free(wk[k].doubt);
+        free(wk[k].sent);
+        free(wk[k].live);
     }
     free(wk);
     free_stmts(&sh);

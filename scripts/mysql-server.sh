@@ -3,6 +3,8 @@
 # 127.0.0.1 and a free port, with a password user so tests can get a password wrong.
 #   scripts/mysql-server.sh start DIR   prints the URI mysql://fount:fount@127.0.0.1:PORT/fount
 #   scripts/mysql-server.sh stop DIR    stops it and waits until the process is gone
+#   scripts/mysql-server.sh restart DIR stops it if it runs (a test may have killed it), then
+#                                       starts it again on the same data and port
 # DIR must exist and be reachable by the mysql user (e.g. from `mktemp -d`); the script chowns
 # it. Also written: DIR/port, DIR/uri, DIR/pid (the server's), DIR/err.log, the socket DIR/sock.
 # Superuser access: mariadb --no-defaults -S DIR/sock -u root (as the OS root user).
@@ -12,7 +14,7 @@ set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ] || [ ! -d "$dir" ]; then
-    echo "usage: $0 start|stop DIR (an existing directory)" >&2
+    echo "usage: $0 start|stop|restart DIR (an existing directory)" >&2
     exit 2
 fi
 dir=$(cd "$dir" && pwd)
@@ -41,8 +43,12 @@ start() {
             { cat "$dir/install.log" >&2; exit 1; }
     fi
     for try in 1 2 3 4 5 6 7 8; do
-        port=$((20000 + RANDOM % 40000))
-        port_free "$port" || continue
+        if [ -n "${same_port:-}" ]; then
+            port=$same_port # a restart: the clients know this port (a killed server's is free)
+        else
+            port=$((20000 + RANDOM % 40000))
+            port_free "$port" || continue
+        fi
         rm -f "$dir/pid"
         # The server itself in front of &, so $! is its pid (SERVICES.md pitfalls).
         mariadbd --no-defaults "${user[@]}" --datadir="$dir/data" --bind-address=127.0.0.1 \
@@ -87,5 +93,6 @@ stop() {
 case "$cmd" in
 start) start ;;
 stop) stop ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+restart) same_port=$(cat "$dir/port"); stop; start ;;
+*) echo "usage: $0 start|stop|restart DIR" >&2; exit 2 ;;
 esac

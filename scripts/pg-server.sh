@@ -3,6 +3,8 @@
 # port, with password authentication over TCP (so tests can get a password wrong).
 #   scripts/pg-server.sh start DIR   prints the URI postgres://fount:fount@127.0.0.1:PORT/fount
 #   scripts/pg-server.sh stop DIR    stops it (fast shutdown) and waits until it is gone
+#   scripts/pg-server.sh restart DIR stops it if it runs (fast shutdown), then starts it again
+#                                    on the same data and port (pg_ctl restart)
 # DIR must exist and be reachable by the postgres user (e.g. from `mktemp -d`, not inside a
 # mode-700 directory); the script chowns it. Also written: DIR/port, DIR/uri, DIR/log.
 # Superuser access without a password: psql -h DIR -p PORT -U postgres (the socket is in DIR).
@@ -13,7 +15,7 @@ PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n
 cmd=${1:-}
 dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ] || [ ! -d "$dir" ]; then
-    echo "usage: $0 start|stop DIR (an existing directory)" >&2
+    echo "usage: $0 start|stop|restart DIR (an existing directory)" >&2
     exit 2
 fi
 dir=$(cd "$dir" && pwd)
@@ -66,8 +68,13 @@ stop() {
     }
 }
 
+restart() { # postmaster.opts keeps the port: pg_ctl restart starts a stopped server too
+    as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" restart -m fast -w -t 60 >/dev/null
+}
+
 case "$cmd" in
 start) start ;;
 stop) stop ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+restart) restart ;;
+*) echo "usage: $0 start|stop|restart DIR" >&2; exit 2 ;;
 esac

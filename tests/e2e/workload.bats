@@ -4,9 +4,12 @@
 # scripts/mysql-server.sh) and stopped in teardown_file. Each run is a few seconds of
 # profiles/shop.json's workload against a fresh copy of the shop, then SQL checks: foreign keys
 # hold (no orphan), every status change recorded by a trigger moved one step forward, and the
-# summary's rows equal what the tables gained and lost. Then the error cases: server down,
-# missing tables, a bad workload section, a target without a workload, Ctrl-C, a killed
-# connection, and determinism (one connection, --pace max: identical tables).
+# summary's rows equal what the tables gained and lost. Then reconnecting: a server restarted in
+# the middle of a run (PostgreSQL by pg_ctl, MariaDB killed and started again on the same data and
+# port), connections terminated, a COMMIT whose answer is cut (tests/helpers/cut-proxy), a server
+# gone for longer than --reconnect-timeout; the progress line; the error cases: server down,
+# missing tables, a bad workload section, a target without a workload, Ctrl-C, and determinism
+# (one connection, --pace max: identical tables).
 
 load helpers
 
@@ -70,6 +73,58 @@ rows_in() {
         END {}' "$1" | grep . || echo 0
 }
 
+# doubt_in SUMMARY TABLE WHAT: the "(in doubt: I inserted, U updated, D deleted)" figure, or 0
+doubt_in() {
+    sed -n "s/^$2 *rows: .*(in doubt: \(.*\))\$/\1/p" "$1" | tr ',' '\n' |
+        awk -v w="$3" '$2 == w { print $1 }' | grep . || echo 0
+}
+
+# check_counts KIND DB SUMMARY: each table holds what it held before (before_TABLE), plus the rows
+# the summary says were inserted, minus those deleted; the rows of transactions in doubt may or may
+# not be there, and nothing else may differ.
+check_counts() {
+    local kind=$1 db=$2 sum=$3 t before after ins del dins ddel
+    for t in orders order_items payments; do
+        before=$(eval echo "\$before_$t")
+        after=$(q "$kind" "$db" "SELECT count(*) FROM $t")
+        ins=$(rows_in "$sum" $t inserted)
+        del=$(rows_in "$sum" $t deleted)
+        dins=$(doubt_in "$sum" $t inserted)
+        ddel=$(doubt_in "$sum" $t deleted)
+        echo "$t: before $before, after $after, +$ins -$del, in doubt +$dins -$ddel"
+        [ "$after" -ge $((before + ins - del - ddel)) ]
+        [ "$after" -le $((before + ins - del + dins)) ]
+    done
+}
+
+# check_db KIND DB SUMMARY: foreign keys hold, statuses only moved forward (status_audit), every
+# new order has its items.
+check_db() {
+    local kind=$1 db=$2 sum=$3
+    [ "$(q "$kind" "$db" "SELECT count(*) FROM order_items i LEFT JOIN orders o ON o.id = i.order_id WHERE o.id IS NULL")" -eq 0 ]
+    [ "$(q "$kind" "$db" "SELECT count(*) FROM payments p LEFT JOIN orders o ON o.id = p.order_id WHERE o.id IS NULL")" -eq 0 ]
+    [ "$(q "$kind" "$db" "SELECT count(*) FROM orders o WHERE o.id > $maxid AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)")" -eq 0 ]
+    [ "$(q "$kind" "$db" "SELECT count(*) FROM status_audit WHERE concat(old_status, '>', new_status) NOT IN ('pending>paid', 'paid>shipped', 'shipped>delivered')")" -eq 0 ]
+    [ "$(q "$kind" "$db" "SELECT count(*) FROM status_audit")" -le \
+      $(( $(rows_in "$sum" orders updated) + $(doubt_in "$sum" orders updated) )) ]
+}
+
+# counts_before KIND DB: before_TABLE and maxid, for check_counts and check_db
+counts_before() {
+    for t in orders order_items payments; do
+        eval "before_$t=$(q "$1" "$2" "SELECT count(*) FROM $t")"
+    done
+    maxid=$(q "$1" "$2" "SELECT max(id) FROM orders")
+}
+
+# every_op_counted SUMMARY N: done + failed + none + in doubt = N transactions (--events N)
+every_op_counted() {
+    local done failed none doubt
+    read -r done failed none doubt < <(sed -n 's/^\([0-9]*\) transactions, \([0-9]*\) failed, \([0-9]*\) found no row\(, \([0-9]*\) in doubt\)\{0,1\}.*/\1 \2 \3 \5/p' "$1")
+    echo "done $done failed $failed none $none in doubt ${doubt:-0}"
+    [ $((done + failed + none + ${doubt:-0})) -eq "$2" ]
+}
+
 # run_and_check KIND DB [fount options]: run the workload, then check the database against it.
 run_and_check() {
     local kind=$1 db=$2 uri t before after ins del
@@ -85,16 +140,11 @@ run_and_check() {
     echo "$output" > summary
     # the rate was kept: 50/s for 3 s is about 150 transactions
     total=$(sed -n 's/^\([0-9]*\) transactions, 0 failed.*/\1/p' summary)
-    [ -n "$total" ] && [ "$total" -ge 90 ] && [ "$total" -le 230 ]
+    [ -n "$total" ]
+    [ "$total" -ge 90 ]
+    [ "$total" -le 230 ]
     # the summary's rows are what the tables gained and lost
-    for t in orders order_items payments; do
-        before=$(eval echo "\$before_$t")
-        after=$(q "$kind" "$db" "SELECT count(*) FROM $t")
-        ins=$(rows_in summary $t inserted)
-        del=$(rows_in summary $t deleted)
-        echo "$t: before $before, after $after, +$ins -$del"
-        [ "$after" -eq $((before + ins - del)) ]
-    done
+    check_counts "$kind" "$db" summary
     [ "$(rows_in summary orders inserted)" -gt 0 ]
     [ "$(rows_in summary orders deleted)" -gt 0 ]
     # inserted orders are new keys after the largest; the new_order count is theirs
@@ -113,7 +163,8 @@ run_and_check() {
     echo "$output"
     [ "$(q "$kind" "$db" "SELECT count(*) FROM status_audit WHERE concat(old_status, '>', new_status) NOT IN ('pending>paid', 'paid>shipped', 'shipped>delivered')")" -eq 0 ]
     [ "$(q "$kind" "$db" "SELECT count(*) FROM status_audit")" -gt 0 ]
-    [ "$(q "$kind" "$db" "SELECT count(*) FROM status_audit")" -le "$(rows_in summary orders updated)" ]
+    [ "$(q "$kind" "$db" "SELECT count(*) FROM status_audit")" -le \
+      $(( $(rows_in summary orders updated) + $(doubt_in summary orders updated) )) ]
 }
 
 @test "postgres: 3 s of shop.json's workload: counts, foreign keys, forward-only statuses" {
@@ -174,9 +225,10 @@ run_and_check() {
     [ "$after" -eq $((before + $(rows_in err orders inserted) - $(rows_in err orders deleted))) ]
 }
 
-@test "a killed connection: one clear line, exit 1, the counts so far" {
+@test "--reconnect-timeout 0: a killed connection ends the run: one clear line, exit 1, the counts so far" {
     newshop pg k1
-    "$FOUNT" run "$SHOP" --to "$(pguri k1)" --workload --duration 20s --threads 2 2> err &
+    "$FOUNT" run "$SHOP" --to "$(pguri k1)" --workload --duration 20s --threads 2 \
+        --reconnect-timeout 0 2> err &
     pid=$!
     sleep 1.5
     pgadmin -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'k1' AND application_name = 'fount'" >/dev/null
@@ -185,7 +237,134 @@ run_and_check() {
     cat err
     [ "$st" -eq 1 ]
     [ "$(grep -c '^fount: postgres.0: workload: lost the connection to the server: terminating connection due to administrator command$' err)" -eq 1 ]
+    [ "$(grep -c '^fount: ' err)" -eq 1 ]
+    grep -q '^connections: [12] lost, 0 opened again; ' err
     grep -q ' transactions, ' err
+}
+
+# A restart in the middle of a run: the connections are opened again and the run goes on. The
+# server is restarted by a background job (its fd 3 closed, or bats would wait for it).
+restart_in() { # restart_in SECONDS pg|my
+    if [ "$2" = pg ]; then
+        ( sleep "$1"; "$ROOT/scripts/pg-server.sh" restart "$PGTEST" ) 3>&- >/dev/null 2>restart.err &
+    else
+        ( sleep "$1"; kill -KILL "$(cat "$MYTEST/pid")"
+          "$ROOT/scripts/mysql-server.sh" restart "$MYTEST" ) 3>&- >/dev/null 2>restart.err &
+    fi
+    restarter=$!
+}
+
+# connections_reopened SUMMARY: at least one connection lost, and every lost one opened again
+connections_reopened() {
+    local lost again
+    read -r lost again < <(sed -n 's/^connections: \([0-9]*\) lost, \([0-9]*\) opened again; .* with one or more down$/\1 \2/p' "$1")
+    echo "lost ${lost:-none}, opened again ${again:-none}"
+    [ "${lost:-0}" -ge 1 ]
+    [ "$lost" -eq "$again" ]
+}
+
+@test "postgres: a restart in the middle of the run: reconnected, exit 0, the counts are the tables'" {
+    newshop pg r1
+    restart_in 1.5 pg
+    run_and_check pg r1 --duration 4s --threads 4
+    wait "$restarter"
+    connections_reopened summary
+}
+
+@test "mysql: the server killed and started again in the middle of the run: reconnected, exit 0, the counts are the tables'" {
+    newshop my r1
+    restart_in 1.5 my
+    run_and_check my r1 --duration 4s --threads 4
+    wait "$restarter"
+    connections_reopened summary
+}
+
+@test "terminated connections are opened again; the transactions they were in are tried again" {
+    newshop pg k2
+    counts_before pg k2
+    "$FOUNT" run "$SHOP" --to "$(pguri k2)" --workload --duration 3s --threads 2 2> err &
+    pid=$!
+    sleep 1.5
+    pgadmin -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'k2' AND application_name = 'fount'" >/dev/null
+    st=0
+    wait $pid || st=$?
+    cat err
+    [ "$st" -eq 0 ]
+    connections_reopened err
+    check_counts pg k2 err
+    check_db pg k2 err
+}
+
+# cut_commit KIND DB N: --events 40 on one connection through cut-proxy, which passes the Nth
+# COMMIT to the server and cuts the connection before the answer comes back. The ops are a pure
+# function of the seed and the tables (a fresh shop): the same op is cut every time.
+cut_commit() {
+    local kind=$1 db=$2 n=$3 pat uri
+    if [ "$kind" = pg ]; then pat='Q\x00\x00\x00\x0bCOMMIT'; port=$(cat "$PGTEST/port")
+    else pat='\x03COMMIT'; port=$(cat "$MYTEST/port"); fi
+    spawn "$HELPERS/cut-proxy" "$T/pport.$kind.$n" "$port" "$pat" "$n" 300 2>"$T/proxy.err"
+    for _ in $(seq 1 200); do [ -s "$T/pport.$kind.$n" ] && break; sleep 0.05; done
+    [ "$kind" = pg ] && uri="postgres://fount:fount@127.0.0.1:$(cat "$T/pport.$kind.$n")/$db" ||
+        uri="mysql://fount:fount@127.0.0.1:$(cat "$T/pport.$kind.$n")/$db"
+    counts_before "$kind" "$db"
+    run "$FOUNT" run "$SHOP" --to "$uri" --workload --events 40 --pace max --threads 1
+    echo "$output"
+    [ "$status" -eq 0 ]
+    echo "$output" > summary
+    connections_reopened summary
+    every_op_counted summary 40
+    check_counts "$kind" "$db" summary
+    check_db "$kind" "$db" summary
+}
+
+@test "a COMMIT whose answer is lost: an insert is settled by looking for its key, an update or delete is counted in doubt" {
+    newshop pg x1
+    cut_commit pg x1 1 # shop.json's first op on a fresh shop: a new_order, and it landed
+    grep -q '^40 transactions, 0 failed, 0 found no row in ' summary
+    newshop pg x2
+    cut_commit pg x2 2 # the second: a delete_order; the server did delete (cut-proxy waits)
+    grep -q '^39 transactions, 0 failed, 0 found no row, 1 in doubt (the connection was lost during COMMIT' summary
+    [ "$(doubt_in summary orders deleted)" -eq 1 ]
+    [ "$(q pg x2 "SELECT count(*) FROM orders")" -eq $((before_orders + $(rows_in summary orders inserted) - $(rows_in summary orders deleted) - 1)) ]
+    newshop my x1
+    cut_commit my x1 1
+    grep -q '^40 transactions, 0 failed, 0 found no row in ' summary
+    newshop my x3
+    cut_commit my x3 3 # the third: an advance_order
+    grep -q '^39 transactions, 0 failed, 0 found no row, 1 in doubt (' summary
+    [ "$(doubt_in summary orders updated)" -eq 1 ]
+}
+
+@test "the server gone for longer than --reconnect-timeout: one line, exit 1, the counts so far" {
+    newshop pg g1
+    counts_before pg g1
+    "$FOUNT" run "$SHOP" --to "$(pguri g1)" --workload --duration 20s --threads 2 \
+        --reconnect-timeout 1s 2> err &
+    pid=$!
+    sleep 1.5
+    "$ROOT/scripts/pg-server.sh" stop "$PGTEST"
+    st=0
+    wait $pid || st=$?
+    "$ROOT/scripts/pg-server.sh" restart "$PGTEST"
+    cat err
+    [ "$st" -eq 1 ]
+    [ "$(grep -c '^fount: ' err)" -eq 1 ]
+    grep -q '^fount: postgres.0: workload: lost the connection to the server and could not open it again within 1 s (--reconnect-timeout): cannot connect to PostgreSQL at 127.0.0.1:' err
+    grep -q '^connections: [0-9]* lost, 0 opened again; ' err
+    check_counts pg g1 err
+}
+
+@test "progress: a refreshed line on a terminal, nothing with --quiet" {
+    command -v script >/dev/null || { echo "script (util-linux) is not installed"; return 1; }
+    newshop pg p1
+    script -qfec "$FOUNT run $SHOP --to $(pguri p1) --workload --duration 2.5s" typescript > /dev/null
+    cat -A typescript
+    grep -a -q $'\r\033\\[Kfount: 1s  [0-9]* done  [0-9]*/s of 50/s target  0 failed  0 in doubt' typescript
+    grep -a -q $'\r\033\\[Kfount: 2s  ' typescript
+    grep -a -q ' transactions, 0 failed, 0 found no row in ' typescript
+    script -qfec "$FOUNT run $SHOP --to $(pguri p1) --workload --duration 1.5s --quiet" quiet > /dev/null
+    ! grep -a -q 'fount: ' quiet
+    ! grep -a -q 'transactions' quiet
 }
 
 @test "server down: one line, exit 1" {
@@ -231,6 +410,12 @@ run_and_check() {
     run "$FOUNT" run "$SHOP" --workload
     [ "$status" -eq 2 ]
     [[ "$output" == *"--workload needs --to postgres://... or mysql://..."* ]]
+    run "$FOUNT" run "$SHOP" --to out.db --reconnect-timeout 5s
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--reconnect-timeout is for --workload"* ]]
+    run "$FOUNT" run "$SHOP" --to "$(pguri fount)" --workload --reconnect-timeout soon
+    [ "$status" -eq 2 ]
+    [[ "$output" == *'--reconnect-timeout takes a duration such as 30s or 2m (0: do not reconnect), got "soon"'* ]]
     run "$FOUNT" run "$ROOT/profiles/saas.json" --to "$(pguri fount)" --workload
     [ "$status" -eq 2 ]
     [ "${lines[0]}" = "fount: --workload: $ROOT/profiles/saas.json has no \"workload\" section (see docs/workload.md)" ]
