@@ -28,9 +28,13 @@ struct load *load_new(const struct load_stage *stages, size_t n)
             ld->nstages = i + 1;
             break;
         }
+        if (!stages[i].ramp) /* a step: from is the rate (load_due_s, load_expected) */
+            ld->stages[i].from = stages[i].rate;
         ld->start_s[i + 1] = ld->start_s[i] + d;
-        ld->cum[i + 1] = ld->cum[i] + stages[i].rate * d;
+        ld->cum[i + 1] = ld->cum[i] + (ld->stages[i].from + stages[i].rate) / 2 * d;
     }
+    if (ld->nstages && !isfinite(ld->start_s[ld->nstages])) /* open-ended: a step */
+        ld->stages[ld->nstages - 1].from = ld->stages[ld->nstages - 1].rate;
     if (ld->nstages)
         ld->st = xcalloc(ld->nstages, sizeof *ld->st);
     ld->samples = xcalloc(LOAD_MAX_SAMPLES, sizeof *ld->samples);
@@ -82,14 +86,43 @@ double load_schedule_s(const struct load *ld)
     return ld->nstages && isfinite(ld->start_s[ld->nstages]) ? ld->start_s[ld->nstages] : 0;
 }
 
+/* Stage i's records per second t seconds into it, and the records due in its first t seconds:
+ * r(t) = a + (b - a) t / T, N(t) = a t + (b - a) t^2 / 2T (a = from, b = rate, T its length). */
+static double stage_rate(const struct load *ld, size_t i, double t)
+{
+    const struct load_stage *st = &ld->stages[i];
+    double len = ld->start_s[i + 1] - ld->start_s[i];
+
+    return st->from == st->rate ? st->rate : st->from + (st->rate - st->from) * t / len;
+}
+
+static double stage_count(const struct load *ld, size_t i, double t)
+{
+    const struct load_stage *st = &ld->stages[i];
+
+    return st->from == st->rate ? st->rate * t : t * (st->from + stage_rate(ld, i, t)) / 2;
+}
+
+/* N(t) = m solved for t: a t + c t^2 = m with c = (b - a) / 2T; the root that is 0 at m = 0,
+ * written as 2m / (a + sqrt(a^2 + 4cm)) so that it holds for a = 0 and loses nothing when c is
+ * small. */
 double load_due_s(const struct load *ld, uint64_t k)
 {
     double x = (double)k;
     size_t i;
 
-    for (i = 0; i < ld->nstages; i++)
-        if (ld->stages[i].rate > 0 && x < ld->cum[i + 1])
-            return ld->start_s[i] + (x - ld->cum[i]) / ld->stages[i].rate;
+    for (i = 0; i < ld->nstages; i++) {
+        const struct load_stage *st = &ld->stages[i];
+        double m = x - ld->cum[i], len, c, t;
+        if (!(x < ld->cum[i + 1]) || (st->rate <= 0 && st->from <= 0))
+            continue;
+        if (st->from == st->rate)
+            return ld->start_s[i] + m / st->rate;
+        len = ld->start_s[i + 1] - ld->start_s[i];
+        c = (st->rate - st->from) / (2 * len);
+        t = m > 0 ? 2 * m / (st->from + sqrt(fmax(0, st->from * st->from + 4 * c * m))) : 0;
+        return ld->start_s[i] + (t < len ? t : len);
+    }
     return -1;
 }
 
@@ -111,14 +144,14 @@ double load_expected(const struct load *ld, double t)
         return 0;
     if (i < 0)
         return ld->cum[ld->nstages];
-    return ld->cum[i] + ld->stages[i].rate * (t - ld->start_s[i]);
+    return ld->cum[i] + stage_count(ld, (size_t)i, t - ld->start_s[i]);
 }
 
 double load_target(const struct load *ld, double t)
 {
     int i = load_stage_at(ld, t);
 
-    return i < 0 ? 0 : ld->stages[i].rate;
+    return i < 0 ? 0 : stage_rate(ld, (size_t)i, t - ld->start_s[i]);
 }
 
 void load_note_due(struct load *ld, uint64_t n, int64_t last_due_ns)

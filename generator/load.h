@@ -19,8 +19,10 @@
 #define LOAD_MAX_SAMPLES 600     /* more and the interval doubles, merging pairs of samples */
 
 struct load_stage {
-    double rate;                 /* records per second (0: a pause)                        */
+    double rate;                 /* records per second (0: a pause); a ramp's at its end   */
     int64_t for_us;              /* how long; 0 in the last stage: until the rows run out  */
+    int ramp;                    /* the rate moves linearly from `from` to `rate`           */
+    double from;                 /* with ramp: records per second at the stage's start     */
 };
 
 struct load_sample {             /* one interval of the run                                 */

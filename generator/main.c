@@ -98,7 +98,8 @@ static const char usage_run[] =
     "  --rate N[/s]        send the run's records at N per second (open model: the schedule\n"
     "                      never waits for the sink; latency counts from each record's due time)\n"
     "  --stage RATE:DUR    a stage of the schedule (repeat: --stage 1000:30s --stage 20000:2m);\n"
-    "                      the run ends with the last stage; replaces the profile's \"stages\"\n"
+    "                      FROM..TO:DUR ramps linearly (--stage 0..20000:5m); the run ends\n"
+    "                      with the last stage; replaces the profile's \"stages\"\n"
     "  --threshold EXPR    pass/fail at the end, exit status 3 if one fails (repeat): p99<50ms,\n"
     "                      max<2s, errors<0.1%, errors<10, rate>=0.95, throughput>=1000/s\n"
     "  --report FILE       write the run as FILE.json (schema: docs/report.schema.json) or\n"
@@ -184,15 +185,24 @@ static int parse_rate(const char *s, double *out)
     return 0;
 }
 
-/* "RATE:DURATION", e.g. 1000:30s or 1000/s:2m. */
+/* "RATE:DURATION", e.g. 1000:30s or 1000/s:2m; or a ramp, "FROM..TO:DURATION" (100..5000:1m). */
 static int parse_stage(const char *s, struct load_stage *st)
 {
     const char *colon = strrchr(s, ':');
-    char rate[64];
+    char rate[64], *dots;
 
     if (!colon || (size_t)(colon - s) >= sizeof rate)
         return -1;
     snprintf(rate, sizeof rate, "%.*s", (int)(colon - s), s);
+    st->ramp = 0;
+    st->from = 0;
+    if ((dots = strstr(rate, ".."))) {
+        *dots = '\0';
+        if (parse_rate(rate, &st->from))
+            return -1;
+        st->ramp = 1;
+        memmove(rate, dots + 2, strlen(dots + 2) + 1);
+    }
     if (parse_rate(rate, &st->rate) || parse_duration(colon + 1, &st->for_us) || st->for_us <= 0)
         return -1;
     return 0;
@@ -353,7 +363,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
             if (c->nstages == LOAD_MAX_STAGES)
                 die_usage(cmdsp, "at most %d stages", LOAD_MAX_STAGES);
             if (parse_stage(v, &c->stages[c->nstages++]))
-                die_usage(cmdsp, "--stage takes RATE:DURATION such as 1000:30s, got \"%s\"", v);
+                die_usage(cmdsp, "--stage takes RATE:DURATION such as 1000:30s, or a ramp "
+                                 "FROM..TO:DURATION such as 100..5000:1m, got \"%s\"", v);
         } else if (!strcmp(name, "--threshold")) {
             const char *v = optval(argc, argv, &i, eq, cmdsp);
             char msg[512];
@@ -635,7 +646,7 @@ static int append_counts(const struct cli *c, struct plan *p, const struct fount
 /* The schedule: --stage, else --rate (one open-ended stage), else the profile's "stages". */
 static struct load *make_load(const struct cli *c, const struct plan *p)
 {
-    struct load_stage one = {c->rate, 0};
+    struct load_stage one = {c->rate, 0, 0, 0};
 
     if (c->nstages)
         return load_new(c->stages, c->nstages);

@@ -1,5 +1,6 @@
 /* profile_load.c: the profile's load-test keys (docs/load-testing.md):
  *   "stages": [{"rate": 1000, "for": "30s"}, {"rate": 20000, "for": "2m"}]
+ *   (a stage with "from": the rate ramps linearly from it to "rate" over "for")
  *   "thresholds": ["p99<50ms", "errors<0.1%", "rate>=0.95"]
  * The command line's --stage replaces the stages; its --threshold adds to the thresholds.
  * Leaves out: what they do (load.c, threshold.c). */
@@ -12,7 +13,7 @@
 
 static void pstages(struct pctx *c, const cJSON *node)
 {
-    static const char *const keys[] = {"rate", "for", NULL};
+    static const char *const keys[] = {"rate", "for", "from", NULL};
     size_t n = (size_t)cJSON_GetArraySize(node), i = 0;
     const cJSON *it;
     char path[PATH_MAX_LEN];
@@ -47,6 +48,22 @@ static void pstages(struct pctx *c, const cJSON *node)
             perr_val(c, pjoin(p, path, "rate"), "expected records per second from 0 to 1e9, "
                                                 "got %g", st->rate);
             bad = 1;
+        }
+        /* a ramp: "from" the rate at the stage's start, moving linearly to "rate" */
+        if (cJSON_GetObjectItemCaseSensitive(it, "from")) {
+            char p[PATH_MAX_LEN];
+            if (pnum(c, it, path, "from", 1, &st->from) != 1)
+                bad = 1;
+            else if (!(st->from >= 0) || st->from > 1e9) {
+                perr_val(c, pjoin(p, path, "from"), "expected records per second from 0 to 1e9, "
+                                                    "got %g", st->from);
+                bad = 1;
+            } else if (!cJSON_GetObjectItemCaseSensitive(it, "for")) {
+                perr_val(c, pjoin(p, path, "from"), "a ramp needs \"for\": how long it takes to "
+                                                    "go from %g to the stage's rate", st->from);
+                bad = 1;
+            } else
+                st->ramp = 1;
         }
         /* the last stage may run until the rows run out */
         if (pdur(c, it, path, "for", i < n, &st->for_us) == -1)

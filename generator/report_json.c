@@ -132,6 +132,8 @@ static cJSON *stages(const struct report_run *r)
         uint64_t n = ld->st[i].lat.counts ? ld->st[i].lat.total : 0;
         cJSON_AddNumberToObject(o, "index", (double)i);
         cJSON_AddNumberToObject(o, "rate", ld->stages[i].rate);
+        if (ld->stages[i].ramp)
+            cJSON_AddNumberToObject(o, "from", ld->stages[i].from);
         cJSON_AddNumberToObject(o, "start_s", ld->start_s[i]);
         if (isfinite(end))
             cJSON_AddNumberToObject(o, "for_s", end - ld->start_s[i]);
@@ -200,6 +202,8 @@ static cJSON *options(const struct report_run *r)
     for (i = 0; r->ld && i < r->ld->nstages; i++) {
         cJSON *s = cJSON_CreateObject();
         cJSON_AddNumberToObject(s, "rate", r->ld->stages[i].rate);
+        if (r->ld->stages[i].ramp)
+            cJSON_AddNumberToObject(s, "from", r->ld->stages[i].from);
         cJSON_AddNumberToObject(s, "for_s", (double)r->ld->stages[i].for_us / 1e6);
         cJSON_AddItemToArray(a, s);
     }

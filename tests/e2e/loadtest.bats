@@ -83,6 +83,28 @@ schema_errors() {
     jq -e '.totals.latency.p99 > 1000' r.json
 }
 
+@test "a ramp stage: the rate climbs linearly, so the records due by t are the area under it" {
+    # 0 to 6,000/s over 2 s, then 6,000/s for 1 s: 6,000 + 6,000 records; the first second
+    # of the ramp holds a quarter of its records (1,500), the second three quarters (4,500)
+    run "$FOUNT" run "$P/load-orders.json" --to null --stage 0..6000:2s --stage 6000:1s \
+        --report r.json --quiet
+    [ "$status" -eq 0 ]
+    [ -z "$(schema_errors r.json)" ]
+    jq -c '.series.samples[] | {t0, t1, target_rate, sent}' r.json
+    jq -e '.totals.generated == 12000' r.json
+    jq -e '[.stages[] | {rate, from, due}] == [{"rate": 6000, "from": 0, "due": 6000}, {"rate": 6000, "from": null, "due": 6000}]' r.json
+    jq -e '.options.stages[0].from == 0 and .options.stages[1].from == null' r.json
+    # by interval: the target (the mean rate asked for) and what went out, within 5%
+    jq -e '.series.samples[0] | (.target_rate - 1500 | fabs) < 75 and (.sent - 1500 | fabs) < 75' r.json
+    jq -e '.series.samples[1] | (.target_rate - 4500 | fabs) < 225 and (.sent - 4500 | fabs) < 225' r.json
+    # the same ramp from the profile's stages
+    jq '. + {stages: [{from: 0, rate: 6000, for: "2s"}, {rate: 6000, for: "1s"}]}' \
+        "$P/load-orders.json" >ramp.json
+    run "$FOUNT" run ramp.json --to null --report r2.json --quiet
+    [ "$status" -eq 0 ]
+    jq -e '.totals.generated == 12000 and .stages[0].from == 0' r2.json
+}
+
 @test "thresholds pass and fail as stated, exit status 3 on a failure" {
     run "$FOUNT" run "$P/load-orders.json" --to null --rate 5000 --stage 5000:0.4s \
         --threshold 'p99<5s' --threshold 'errors<0.1%' --threshold 'errors<=0' \
@@ -133,6 +155,9 @@ schema_errors() {
     run "$FOUNT" run "$P/load-orders.json" --to null --stage 1000
     [ "$status" -eq 2 ]
     [[ "$output" == *"--stage takes RATE:DURATION such as 1000:30s"* ]]
+    run "$FOUNT" run "$P/load-orders.json" --to null --stage 10..:1s
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"or a ramp FROM..TO:DURATION such as 100..5000:1m, got \"10..:1s\""* ]]
     run "$FOUNT" run "$P/load-orders.json" --to null --rate fast
     [ "$status" -eq 2 ]
     run "$FOUNT" run "$P/load-orders.json" --to null -o delay=20ms -o concurrency=0 --stage 10:1s
