@@ -526,6 +526,7 @@ static void on_signal(int sig)
 {
     static volatile sig_atomic_t first_s; /* signal handlers may keep nothing else */
     struct timespec ts;
+    int saved = errno; /* the interrupted code may be about to read it */
 
     (void)sig;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -538,6 +539,7 @@ static void on_signal(int sig)
             _exit(EXIT_INTERRUPTED);
         _exit(EXIT_INTERRUPTED);
     }
+    errno = saved;
 }
 
 static void install_signals(void)

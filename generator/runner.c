@@ -31,7 +31,7 @@
 #include "outcome.h"
 #include "stream.h"
 
-volatile sig_atomic_t fount_interrupted;
+_Atomic int fount_interrupted;
 
 enum { SLOT_FREE, SLOT_BUSY, SLOT_READY };
 

@@ -15,7 +15,8 @@ struct load;
 
 /* Set by the SIGINT/SIGTERM handler (the one global written after startup; a signal handler
  * can do nothing else). The runner stops taking new chunks when it is non-zero. */
-extern volatile sig_atomic_t fount_interrupted;
+extern _Atomic int fount_interrupted; /* lock-free: safe in a signal handler, and read by
+                                        * every thread without a data race */
 
 struct run_opts {
     int threads;              /* worker threads, >= 1                              */
