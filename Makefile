@@ -106,8 +106,17 @@ test-e2e: fount $(TEST_HELPERS)
 asan:
 	$(MAKE) O=build/asan SANITIZE=address,undefined test-unit test-e2e
 
-tsan:
-	$(MAKE) O=build/tsan SANITIZE=thread test-e2e
+# The test programs stay uninstrumented here: they are fixtures, and librdkafka's mock cluster
+# (kafka-mock), built without TSan, crashes in a TSan process. kafka.bats is left out: librdkafka
+# starts its threads with C11 thrd_create, which Debian 12's gcc TSan runtime does not intercept,
+# so a TSan fount crashes in TSan's allocator on librdkafka's first broker thread (a runtime
+# limit, not a race: kafka.bats runs in the normal and ASan builds, make check).
+TSAN_E2E = $(filter-out tests/e2e/kafka.bats,$(wildcard tests/e2e/*.bats))
+
+tsan: $(TEST_HELPERS)
+	$(MAKE) O=build/tsan SANITIZE=thread fount
+	@echo "tsan: tests/e2e/kafka.bats is left out (librdkafka's thrd_create threads; see the Makefile)"
+	FOUNT=$(abspath build/tsan/fount) HELPERS=$(abspath $(O)/tests/helpers) bats $(TSAN_E2E)
 
 bench: fount $(TEST_HELPERS) $(BENCH_REFS)
 	scripts/bench.sh $(abspath $(FOUNT))
