@@ -225,16 +225,23 @@ run_and_check() {
     [ "$after" -eq $((before + $(rows_in err orders inserted) - $(rows_in err orders deleted))) ]
 }
 
-@test "--reconnect-timeout 0: a killed connection ends the run: one clear line, exit 1, the counts so far" {
-    newshop pg k1
-    "$FOUNT" run "$SHOP" --to "$(pguri k1)" --workload --duration 20s --threads 2 \
-        --reconnect-timeout 0 2> err &
+# run_terminated DB ARGS...: the workload on PostgreSQL's DB, whose fount sessions are
+# terminated 1.5 s in; its exit status in st, its stderr in err
+run_terminated() {
+    local db=$1 pid
+    shift
+    "$FOUNT" run "$SHOP" --to "$(pguri "$db")" --workload "$@" 2> err &
     pid=$!
     sleep 1.5
-    pgadmin -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'k1' AND application_name = 'fount'" >/dev/null
+    pgadmin -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '$db' AND application_name = 'fount'" >/dev/null
     st=0
     wait $pid || st=$?
     cat err
+}
+
+@test "--reconnect-timeout 0: a killed connection ends the run: one clear line, exit 1, the counts so far" {
+    newshop pg k1
+    run_terminated k1 --duration 20s --threads 2 --reconnect-timeout 0
     [ "$st" -eq 1 ]
     [ "$(grep -c '^fount: postgres.0: workload: lost the connection to the server: terminating connection due to administrator command$' err)" -eq 1 ]
     [ "$(grep -c '^fount: ' err)" -eq 1 ]
@@ -282,13 +289,7 @@ connections_reopened() {
 @test "terminated connections are opened again; the transactions they were in are tried again" {
     newshop pg k2
     counts_before pg k2
-    "$FOUNT" run "$SHOP" --to "$(pguri k2)" --workload --duration 3s --threads 2 2> err &
-    pid=$!
-    sleep 1.5
-    pgadmin -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'k2' AND application_name = 'fount'" >/dev/null
-    st=0
-    wait $pid || st=$?
-    cat err
+    run_terminated k2 --duration 3s --threads 2
     [ "$st" -eq 0 ]
     connections_reopened err
     check_counts pg k2 err
