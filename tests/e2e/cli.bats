@@ -197,10 +197,7 @@ load helpers
     "$FOUNT" run "$SHOP" --scale 50 --to big.csv --threads 2 2> err.txt &
     pid=$!
     # wait until rows are flowing (a slow build may take a while to count 5M orders' children)
-    for _ in $(seq 200); do
-        [ "$(stat -c %s big.csv 2>/dev/null || echo 0)" -gt 1000000 ] && break
-        sleep 0.05
-    done
+    wait_for_size big.csv 1000000 || true
     sleep 0.3
     kill -INT $pid
     status=0

@@ -27,6 +27,24 @@ spawn() {
     echo $! >>"$T/bg.pids"
 }
 
+# cut_proxy PORTFILE PORT PATTERN N: tests/helpers/cut-proxy in the background (spawn), relaying
+# to 127.0.0.1:PORT and cutting the connection after the Nth PATTERN; returns once it listens,
+# on the port it wrote to PORTFILE. Its stderr goes to $T/proxy.err.
+cut_proxy() {
+    spawn "$HELPERS/cut-proxy" "$1" "$2" "$3" "$4" 300 2>"$T/proxy.err"
+    for _ in $(seq 1 200); do [ -s "$1" ] && return 0; sleep 0.05; done
+}
+
+# wait_for_size FILE BYTES: until FILE holds more than BYTES (at most 20 s; 1 if it never did):
+# a run is then under way, however fast this build of fount starts (a sanitizer build is slow).
+wait_for_size() {
+    for _ in $(seq 1 400); do
+        [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -gt "$2" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 sha() {
     sha256sum "$1" | cut -d' ' -f1
 }

@@ -386,8 +386,7 @@ EOF
 # The network fails while the server commits: the batch is in the table, its answer never came.
 @test "a COMMIT whose answer is lost: the batch is found in the table, not sent twice" {
     newdb cut
-    spawn "$HELPERS/cut-proxy" "$T/pport" "$(port)" '\x03COMMIT' 3 300 2>"$T/proxy.err"
-    for i in $(seq 1 100); do [ -s "$T/pport" ] && break; sleep 0.05; done
+    cut_proxy "$T/pport" "$(port)" '\x03COMMIT' 3
     status=0
     "$FOUNT" run "$SHOP" --only orders --scale 0.3 \
         --to "mysql://fount:fount@127.0.0.1:$(cat "$T/pport")/cut" 2>"$T/err" || status=$?
@@ -401,8 +400,7 @@ EOF
 
 @test "the same without a key column: rows are counted to tell, --append too" {
     newdb cutk
-    spawn "$HELPERS/cut-proxy" "$T/pport" "$(port)" '\x03COMMIT' 3 300 2>"$T/proxy.err"
-    for i in $(seq 1 100); do [ -s "$T/pport" ] && break; sleep 0.05; done
+    cut_proxy "$T/pport" "$(port)" '\x03COMMIT' 3
     u="mysql://fount:fount@127.0.0.1:$(cat "$T/pport")/cutk"
     status=0
     "$FOUNT" run "$BATS_TEST_DIRNAME/profiles/keyless.json" --to "$u" 2>"$T/err" || status=$?

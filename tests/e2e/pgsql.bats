@@ -389,8 +389,7 @@ EOF
 # came. COPY text, so that the CopyDone message cannot appear inside the data.
 @test "a COPY whose answer is lost: the batch is found in the table, not sent twice" {
     newdb cut
-    spawn "$HELPERS/cut-proxy" "$T/pport" "$(port)" 'c\x00\x00\x00\x04' 3 300 2>"$T/proxy.err"
-    for i in $(seq 1 100); do [ -s "$T/pport" ] && break; sleep 0.05; done
+    cut_proxy "$T/pport" "$(port)" 'c\x00\x00\x00\x04' 3
     status=0
     "$FOUNT" run "$SHOP" --only orders --scale 0.3 -o copy=text \
         --to "$(uri cut | sed "s/:$(port)\//:$(cat "$T/pport")\//")" 2>"$T/err" || status=$?
@@ -404,8 +403,7 @@ EOF
 
 @test "the same without a key column: rows are counted to tell, --append too" {
     newdb cutk
-    spawn "$HELPERS/cut-proxy" "$T/pport" "$(port)" 'c\x00\x00\x00\x04' 3 300 2>"$T/proxy.err"
-    for i in $(seq 1 100); do [ -s "$T/pport" ] && break; sleep 0.05; done
+    cut_proxy "$T/pport" "$(port)" 'c\x00\x00\x00\x04' 3
     u=$(uri cutk | sed "s/:$(port)\//:$(cat "$T/pport")\//")
     status=0
     "$FOUNT" run "$BATS_TEST_DIRNAME/profiles/keyless.json" -o copy=text --to "$u" 2>"$T/err" || status=$?

@@ -216,12 +216,9 @@ normalize() {
         rm -f big.db big.db-wal big.db-journal
         "$FOUNT" run "$SHOP" --scale 20 --to sqlite:big.db -q 2>/dev/null &
         pid=$!
-        # mid-load: once the first MiB is in the file (a sanitizer build takes a while to get
-        # there; the load holds the database's lock, so the file's size is what can be watched)
-        for _ in $(seq 400); do
-            [ "$(stat -c %s big.db 2>/dev/null || echo 0)" -gt 1048576 ] && break
-            sleep 0.05
-        done
+        # mid-load: once the first MiB is in the file (the load holds the database's lock, so
+        # the file's size is what can be watched)
+        wait_for_size big.db 1048576 || true
         sleep $delay
         kill -9 $pid
         wait $pid || true

@@ -303,8 +303,7 @@ cut_commit() {
     local kind=$1 db=$2 n=$3 pat uri
     if [ "$kind" = pg ]; then pat='Q\x00\x00\x00\x0bCOMMIT'; port=$(cat "$PGTEST/port")
     else pat='\x03COMMIT'; port=$(cat "$MYTEST/port"); fi
-    spawn "$HELPERS/cut-proxy" "$T/pport.$kind.$n" "$port" "$pat" "$n" 300 2>"$T/proxy.err"
-    for _ in $(seq 1 200); do [ -s "$T/pport.$kind.$n" ] && break; sleep 0.05; done
+    cut_proxy "$T/pport.$kind.$n" "$port" "$pat" "$n"
     [ "$kind" = pg ] && uri="postgres://fount:fount@127.0.0.1:$(cat "$T/pport.$kind.$n")/$db" ||
         uri="mysql://fount:fount@127.0.0.1:$(cat "$T/pport.$kind.$n")/$db"
     counts_before "$kind" "$db"
