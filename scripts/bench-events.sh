@@ -9,21 +9,13 @@ set -euo pipefail
 FOUNT=${1:-./fount}
 cd "$(dirname "$0")/.."
 DUR=${BENCH_EVENTS_DURATION:-1h}
-OUT=$(mktemp)
-trap 'rm -f "$OUT"' EXIT
+. scripts/bench-lib.sh
 
 # run LABEL ONLY COUNT: 1 and 2 threads of the streams in ONLY (COUNT events in all)
 run() {
     echo "== events: $1, CSV to /dev/null"
-    for t in 1 2; do
-        TIMEFORMAT='%U %S %R' # bash's time keyword: user, sys and real seconds of the run
-        { time "$FOUNT" run profiles/bench-events.json --only "$2" --to /dev/null --format csv \
-            --duration "$DUR" --threads "$t" --quiet >/dev/null 2>&1; } 2>"$OUT"
-        read -r user sys wall <"$OUT"
-        awk -v n="$3" -v u="$user" -v s="$sys" -v w="$wall" -v t="$t" 'BEGIN {
-            printf "  threads %d: %12.0f events/s  %12.0f events per CPU-second  (%d events, %.2f s)\n",
-                   t, n / w, n / (u + s), n, w }'
-    done
+    bench_threads events "$3" profiles/bench-events.json --only "$2" --to /dev/null --format csv \
+        --duration "$DUR"
 }
 
 counts=$("$FOUNT" check profiles/bench-events.json --duration "$DUR" 2>/dev/null)

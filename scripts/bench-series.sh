@@ -8,19 +8,11 @@ set -euo pipefail
 FOUNT=${1:-./fount}
 cd "$(dirname "$0")/.."
 DUR=${BENCH_SERIES_DURATION:-6h}
-OUT=$(mktemp)
-trap 'rm -f "$OUT"' EXIT
+. scripts/bench-lib.sh
 
 echo "== series: profiles/bench-series.json (10,000 series, $DUR of 10 s steps), line protocol to /dev/null"
-for t in 1 2; do
-    TIMEFORMAT='%U %S %R' # bash's time keyword: user, sys and real seconds of the run
-    { time "$FOUNT" run profiles/bench-series.json --to /dev/null --format influx \
-        --duration "$DUR" --threads "$t" --quiet >/dev/null 2>&1; } 2>"$OUT"
-    read -r user sys wall <"$OUT"
-    points=$("$FOUNT" check profiles/bench-series.json --duration "$DUR" 2>/dev/null |
-        awk '/rows/ && !/relations/ { print $2; exit }')
-    awk -v n="$points" -v u="$user" -v s="$sys" -v w="$wall" -v t="$t" 'BEGIN {
-        printf "  threads %d: %12.0f points/s  %12.0f points per CPU-second  (%d points, %.2f s)\n",
-               t, n / w, n / (u + s), n, w }'
-done
+points=$("$FOUNT" check profiles/bench-series.json --duration "$DUR" 2>/dev/null |
+    awk '/rows/ && !/relations/ { print $2; exit }')
+bench_threads points "$points" profiles/bench-series.json --to /dev/null --format influx \
+    --duration "$DUR"
 exit 0

@@ -9,19 +9,10 @@ set -euo pipefail
 FOUNT=${1:-./fount}
 cd "$(dirname "$0")/.."
 SCALE=${BENCH_VALUES_SCALE:-1}
-OUT=$(mktemp)
-trap 'rm -f "$OUT"' EXIT
+. scripts/bench-lib.sh
 
 rows=$("$FOUNT" check profiles/bench-customers.json --scale "$SCALE" 2>/dev/null |
     awk '$1 == "customers" { print $2; exit }')
 echo "== values: profiles/bench-customers.json ($rows customers rows), CSV to /dev/null"
-for t in 1 2; do
-    TIMEFORMAT='%U %S %R' # bash's time keyword: user, sys and real seconds of the run
-    { time "$FOUNT" run profiles/bench-customers.json --to /dev/null --format csv \
-        --scale "$SCALE" --threads "$t" --quiet >/dev/null 2>&1; } 2>"$OUT"
-    read -r user sys wall <"$OUT"
-    awk -v n="$rows" -v u="$user" -v s="$sys" -v w="$wall" -v t="$t" 'BEGIN {
-        printf "  threads %d: %12.0f rows/s  %12.0f rows per CPU-second  (%d rows, %.2f s)\n",
-               t, n / w, n / (u + s), n, w }'
-done
+bench_threads rows "$rows" profiles/bench-customers.json --to /dev/null --format csv --scale "$SCALE"
 exit 0
