@@ -888,3 +888,13 @@ int parse_duration(const char *s, int64_t *us)
     *us = (int64_t)total;
     return 0;
 }
+
+int relation_col(const struct fount_relation *rel, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < rel->ncols; i++)
+        if (!strcmp(rel->cols[i].name, name))
+            return (int)i;
+    return -1;
+}

@@ -83,6 +83,9 @@ struct fount_relation {
     const char *help;
 };
 
+/* The index of rel's column called name, or -1. */
+int relation_col(const struct fount_relation *rel, const char *name);
+
 /* A batch: consecutive rows of one relation, owned by the runner. */
 struct fount_batch {
     const struct fount_relation *rel;

@@ -200,16 +200,6 @@ static const struct entity *find_entity(const struct plan *p, const char *name)
     return NULL;
 }
 
-static int field_index(const struct fount_relation *rel, const char *name)
-{
-    size_t j;
-
-    for (j = 0; j < rel->ncols; j++)
-        if (!strcmp(rel->cols[j].name, name))
-            return (int)j;
-    return -1;
-}
-
 /* "{field}": the field's name in out; else 0 (a static value). */
 static int header_field(const char *v, char *out, size_t n)
 {
@@ -254,7 +244,7 @@ static int check_settings(struct pctx *c, const cJSON *cfg, const char *path,
                      ptype_name(it));
             bad++;
         } else if (e && strcmp(it->valuestring, "none") &&
-                   field_index(&e->rel, it->valuestring) < 0) {
+                   relation_col(&e->rel, it->valuestring) < 0) {
             perr_val(c, pjoin(p, path, "key"), "%s has no field \"%s\"%s", e->name,
                      it->valuestring, field_hint(hint, sizeof hint, e, it->valuestring));
             bad++;
@@ -290,7 +280,7 @@ static int check_settings(struct pctx *c, const cJSON *cfg, const char *path,
                          ptype_name(h));
                 bad++;
             } else if (e && cJSON_IsString(h) && header_field(h->valuestring, fname, sizeof fname)
-                       && field_index(&e->rel, fname) < 0) {
+                       && relation_col(&e->rel, fname) < 0) {
                 perr_val(c, hp, "%s has no field \"%s\"%s", e->name, fname,
                          field_hint(hint, sizeof hint, e, fname));
                 bad++;
@@ -322,7 +312,7 @@ static int check_top_fields(struct pctx *c, const cJSON *cfg, const char *path)
         if (!e->name)
             continue;
         if (key && !cJSON_GetObjectItemCaseSensitive(own, "key") &&
-            field_index(&e->rel, key->valuestring) < 0) {
+            relation_col(&e->rel, key->valuestring) < 0) {
             perr_val(c, pjoin(p, path, "key"), "%s has no field \"%s\"%s (the top-level key "
                      "applies to every relation without one of its own: set relations.%s.key, "
                      "\"none\" for no key)", e->name, key->valuestring,
@@ -333,7 +323,7 @@ static int check_top_fields(struct pctx *c, const cJSON *cfg, const char *path)
             continue;
         cJSON_ArrayForEach(h, hdrs) {
             if (cJSON_IsString(h) && header_field(h->valuestring, fname, sizeof fname) &&
-                field_index(&e->rel, fname) < 0) {
+                relation_col(&e->rel, fname) < 0) {
                 char hp[PATH_MAX_LEN];
                 pjoin(hp, pjoin(p, path, "headers"), h->string);
                 perr_val(c, hp, "%s has no field \"%s\"%s (the top-level headers "
@@ -462,7 +452,7 @@ int kafka_rel_settings(const struct sink_args *a, const struct fount_relation *r
         key = key_opt;
     if (key && !strcmp(key, "none"))
         k->key_col = -1;
-    else if (key && (k->key_col = field_index(rel, key)) < 0) {
+    else if (key && (k->key_col = relation_col(rel, key)) < 0) {
         fount_err_set(err, "key: %s has no field \"%s\"", rel->name, key);
         return -1;
     }
@@ -484,7 +474,7 @@ int kafka_rel_settings(const struct sink_args *a, const struct fount_relation *r
         kh->name = h->string;
         kh->col = -1;
         if (cJSON_IsString(h) && header_field(h->valuestring, fname, sizeof fname)) {
-            if ((kh->col = field_index(rel, fname)) < 0) {
+            if ((kh->col = relation_col(rel, fname)) < 0) {
                 fount_err_set(err, "header %s: %s has no field \"%s\"", h->string, rel->name,
                               fname);
                 return -1;

@@ -134,16 +134,6 @@ static const char *pick(const cJSON *relcfg, const cJSON *top, const char *key, 
     return v ? v : "";
 }
 
-static int col_of(const struct fount_relation *rel, const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < rel->ncols; i++)
-        if (!strcmp(rel->cols[i].name, name))
-            return (int)i;
-    return -1;
-}
-
 static char *url_for(const char *uri, const char *rel)
 {
     struct buf b;
@@ -195,7 +185,7 @@ static int setup_rel(struct http_sink *s, struct http_rel *hr, const struct foun
     hr->sh.npre = strlen(hr->pre);
     hr->sh.npost = strlen(hr->post);
     hr->key_col = -1;
-    if (keyf[0] && (hr->key_col = col_of(rel, keyf)) < 0 && cfg_str(rc, "idempotency_key")) {
+    if (keyf[0] && (hr->key_col = relation_col(rel, keyf)) < 0 && cfg_str(rc, "idempotency_key")) {
         fount_err_set(err, "%s has no field \"%s\" for the idempotency key", rel->name, keyf);
         return -1;
     }
